@@ -293,7 +293,9 @@ typedef struct ls_report_sink {
 typedef struct ls_sink_vtable {
     uint32_t struct_size;
 
-    /* Creates an instance. `host` stays valid until close. */
+    /* Creates an instance. `host` stays valid until close. On failure the
+     * plugin still sets *instance when it can, so the host reads last_error and
+     * then calls close; *instance left NULL means there is nothing to close. */
     ls_status (*open)(const ls_host_api *host, void **instance);
 
     /* Checks connectivity and schema, and finds or creates the organization,
@@ -305,7 +307,10 @@ typedef struct ls_sink_vtable {
      * store this table; the host then sends it no batches for the stage. */
     ls_status (*begin_stage)(void *instance, const ls_stage *stage);
     ls_status (*write_batch)(void *instance, const ls_batch *batch);
-    /* Makes the stage's rows durable (for example commits a transaction). */
+    /* Ends the stage. A sink may finish the stage's work in the background
+     * (for example commit on another connection while the next stage streams),
+     * but every stage's rows must be durable when finish returns, and a failure
+     * must surface from end_stage, a later call, or finish. */
     ls_status (*end_stage)(void *instance, const ls_stage *stage);
 
     /* Completes the run and fills the summary. */
@@ -373,6 +378,7 @@ typedef struct ls_tap_sample {
 
 typedef struct ls_generator_vtable {
     uint32_t struct_size;
+    /* Same contract as ls_sink_vtable.open. */
     ls_status (*open)(const ls_host_api *host, void **instance);
     /* Fills request->count samples, each request->sample_size bytes apart. */
     ls_status (*generate)(void *instance, const ls_tap_request *request, void *samples);

@@ -1,0 +1,96 @@
+#include "output_file.hpp"
+
+#include <loadseed/sdk.hpp>
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace file_dump {
+
+OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (!file_) throw loadseed::Error("cannot create " + path_ + ": " + std::strerror(errno));
+    digest_ = EVP_MD_CTX_new();
+    if (!digest_ || EVP_DigestInit_ex(digest_, EVP_sha256(), nullptr) != 1) {
+        std::fclose(file_);
+        EVP_MD_CTX_free(digest_);
+        throw loadseed::Error("cannot start a SHA-256 digest (OpenSSL)");
+    }
+    buffer_.reserve(flush_threshold + 64 * 1024);
+}
+
+OutputFile::~OutputFile() {
+    if (file_) std::fclose(file_);
+    EVP_MD_CTX_free(digest_);
+}
+
+void OutputFile::append_csv(std::string_view field) {
+    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+        buffer_.append(field);
+        return;
+    }
+    buffer_.push_back('"');
+    for (char c : field) {
+        if (c == '"') buffer_.push_back('"');
+        buffer_.push_back(c);
+    }
+    buffer_.push_back('"');
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    size_t plain_from = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.substr(plain_from, i - plain_from));
+        plain_from = i + 1;
+        out.push_back('\\');
+        switch (c) {
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case '\n': out.push_back('n'); break;
+        case '\r': out.push_back('r'); break;
+        case '\t': out.push_back('t'); break;
+        default:
+            out.append("u00");
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    out.append(text.substr(plain_from));
+    out.push_back('"');
+}
+
+void OutputFile::flush() {
+    if (buffer_.empty()) return;
+    EVP_DigestUpdate(digest_, buffer_.data(), buffer_.size());
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+        throw loadseed::Error("cannot write " + path_ + ": " + std::strerror(errno) + "; check free disk space");
+    bytes_ += buffer_.size();
+    buffer_.clear();
+}
+
+void OutputFile::close() {
+    if (!file_) return;
+    flush();
+    int failed = std::fclose(file_);
+    file_ = nullptr;
+    std::string().swap(buffer_);  // a closed file keeps only its counters
+    if (failed != 0) throw loadseed::Error("cannot write " + path_ + ": " + std::strerror(errno));
+
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(digest_, digest, &size);
+    static constexpr char hex[] = "0123456789abcdef";
+    sha256_.clear();
+    for (unsigned int i = 0; i < size; ++i) {
+        sha256_.push_back(hex[digest[i] >> 4]);
+        sha256_.push_back(hex[digest[i] & 15]);
+    }
+}
+
+}  // namespace file_dump
