@@ -11,6 +11,15 @@ namespace {
 
 using namespace loadseed;
 
+int exit_status_for(ls_status status) {
+    switch (status) {
+    case LS_INVALID_ARGUMENT: return cli::exit_bad_input;
+    case LS_REFUSED: return cli::exit_refused;
+    case LS_MISMATCH: return cli::exit_mismatch;
+    default: return cli::exit_failed;
+    }
+}
+
 // Loads .env.NAME from the working folder. An explicit --env must exist; the
 // default (staging) is loaded only when present.
 void load_env(const cli::GlobalOptions& global, core::Console& console) {
@@ -68,11 +77,10 @@ int main(int argc, char** argv) {
         return cli::exit_bad_input;
     } catch (const core::SeedError& error) {
         console.log(LS_LOG_ERROR, "", error.what());
-        return error.status() == LS_REFUSED ? cli::exit_refused : cli::exit_failed;
+        return exit_status_for(error.status());
     } catch (const core::PluginError& error) {
         console.log(LS_LOG_ERROR, "", error.what());
-        if (error.status() == LS_INVALID_ARGUMENT) return cli::exit_bad_input;
-        return error.status() == LS_REFUSED ? cli::exit_refused : cli::exit_failed;
+        return exit_status_for(error.status());
     } catch (const std::exception& error) {
         console.log(LS_LOG_ERROR, "", error.what());
         return cli::exit_failed;
