@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
 
     std::function<int(cli::Session&)> command;
     cli::add_seed_command(app, command);
+    cli::add_cleanup_command(app, command);
+    cli::add_verify_command(app, command);
     cli::add_plugins_command(app, command);
 
     try {

@@ -99,6 +99,14 @@ RunModel::RunModel(Scenario scenario, RunSettings settings)
     run_.dry_run = settings_.dry_run ? 1 : 0;
 }
 
+void RunModel::forget_ids() {
+    run_.organization.id[0] = '\0';
+    for (ls_event& event : events_) {
+        event.id[0] = '\0';
+        event.window_id[0] = '\0';
+    }
+}
+
 std::string RunModel::kv_value(size_t event_index) const {
     const ls_event& event = run_.events[event_index];
     // The edge worker reads exactly these four fields; "mode" is lowercase there.

@@ -71,6 +71,7 @@ std::string coordinate(double value) {
 class FileDumpSink : public loadseed::Sink {
 public:
     static constexpr bool supports_cleanup = true;
+    static constexpr bool supports_verify = true;
 
     explicit FileDumpSink(const loadseed::Host& host)
         : Sink(host),
@@ -140,15 +141,22 @@ public:
     void abandon() noexcept override { remove_staging(); }
 
     // Cleanup: the dump folder is the whole data set. The audit reports
-    // whether it exists and what its manifest lists.
+    // whether it exists and the rows its manifest lists per table.
     void audit(const ls_run&, const ls_report_sink& report) override {
         std::optional<nlohmann::json> manifest = read_manifest();
         loadseed::report_line(report, "dump folder", out_.string(), -1, manifest ? 1 : 0,
                               manifest ? "has a loadseed manifest" : "absent");
         if (!manifest) return;
-        for (const auto& file : (*manifest)["files"])
-            loadseed::report_line(report, "file rows", file["path"].get<std::string>(), -1,
-                                  file["rows"].get<int64_t>());
+        uint64_t kv_files = 0;
+        for (const auto& file : (*manifest)["files"]) {
+            std::string path = file["path"];
+            if (path.rfind("kv/", 0) == 0)
+                ++kv_files;
+            else
+                loadseed::report_line(report, "rows", path, -1, file["rows"].get<int64_t>());
+        }
+        loadseed::report_line(report, "KV pairs", "kv/", -1, (*manifest)["kvPairs"].get<int64_t>(),
+                              "in " + std::to_string(kv_files) + " bulk files");
     }
 
     void check_cleanup(const ls_run&, const ls_report_sink&) override {
@@ -167,6 +175,54 @@ public:
         if (error) throw Error("cannot delete " + out_.string() + ": " + error.message());
         summary.files = removed;
         std::snprintf(summary.detail, sizeof summary.detail, "deleted %s", out_.string().c_str());
+    }
+
+    // Checks the manifest's counts against the scenario and each file against
+    // the manifest: its size always, its SHA-256 with --full.
+    ls_status verify(const ls_run& run, bool full, const ls_report_sink& report) override {
+        std::optional<nlohmann::json> manifest = read_manifest();
+        if (!manifest) {
+            loadseed::report_line(report, "manifest", (out_ / "manifest.json").string(), 1, 0, "missing or invalid");
+            return LS_MISMATCH;
+        }
+        bool matches = true;
+        auto check = [&](const std::string& subject, const std::string& scope, uint64_t expected, uint64_t found,
+                         const std::string& note = {}) {
+            loadseed::report_line(report, subject, scope, static_cast<int64_t>(expected), static_cast<int64_t>(found),
+                                  note);
+            matches = matches && expected == found;
+        };
+
+        uint64_t bands = 0, taps = 0;
+        for (size_t i = 0; i < run.event_count; ++i) {
+            bands += run.events[i].total_bands;
+            taps += run.events[i].total_taps;
+        }
+        uint64_t band_rows = 0, tap_rows = 0;
+        for (const auto& file : (*manifest)["files"]) {
+            if (file["path"] == "band.csv") band_rows = file["rows"];
+            if (file["path"] == "tap_log.csv") tap_rows = file["rows"];
+        }
+        const uint64_t shards = (*manifest)["shard"]["count"];
+        const std::string scope = out_.string() + (shards > 1 ? " (one shard)" : "");
+        check("Band rows", scope, shards > 1 ? band_rows : bands, band_rows);
+        check("TapLog rows", scope, shards > 1 ? tap_rows : taps, tap_rows);
+        check("KV pairs", scope, shards > 1 ? (*manifest)["kvPairs"].get<uint64_t>() : 2 * bands,
+              (*manifest)["kvPairs"].get<uint64_t>());
+
+        uint64_t intact = 0, listed = (*manifest)["files"].size();
+        std::string first_bad;
+        for (const auto& file : (*manifest)["files"]) {
+            fs::path path = out_ / file["path"].get<std::string>();
+            std::error_code error;
+            bool good = fs::exists(path, error) && fs::file_size(path, error) == file["bytes"].get<uint64_t>();
+            if (good && full) good = OutputFile::sha256_of(path.string()) == file["sha256"].get<std::string>();
+            intact += good;
+            if (!good && first_bad.empty()) first_bad = path.string();
+        }
+        check(full ? "files (SHA-256)" : "files (size)", out_.string(), listed, intact,
+              first_bad.empty() ? "" : "first bad: " + first_bad);
+        return matches ? LS_OK : LS_MISMATCH;
     }
 
 private:

@@ -9,6 +9,23 @@
 
 namespace file_dump {
 
+namespace {
+
+std::string finish_digest(EVP_MD_CTX* digest) {
+    unsigned char bytes[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(digest, bytes, &size);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string text;
+    for (unsigned int i = 0; i < size; ++i) {
+        text.push_back(hex[bytes[i] >> 4]);
+        text.push_back(hex[bytes[i] & 15]);
+    }
+    return text;
+}
+
+}  // namespace
+
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     file_ = std::fopen(path_.c_str(), "wb");
     if (!file_) throw loadseed::Error("cannot create " + path_ + ": " + std::strerror(errno));
@@ -82,15 +99,21 @@ void OutputFile::close() {
     std::string().swap(buffer_);  // a closed file keeps only its counters
     if (failed != 0) throw loadseed::Error("cannot write " + path_ + ": " + std::strerror(errno));
 
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(digest_, digest, &size);
-    static constexpr char hex[] = "0123456789abcdef";
-    sha256_.clear();
-    for (unsigned int i = 0; i < size; ++i) {
-        sha256_.push_back(hex[digest[i] >> 4]);
-        sha256_.push_back(hex[digest[i] & 15]);
-    }
+    sha256_ = finish_digest(digest_);
+}
+
+std::string OutputFile::sha256_of(const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) throw loadseed::Error("cannot read " + path + ": " + std::strerror(errno));
+    EVP_MD_CTX* digest = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(digest, EVP_sha256(), nullptr);
+    std::string chunk(1 << 20, '\0');
+    size_t n;
+    while ((n = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) EVP_DigestUpdate(digest, chunk.data(), n);
+    std::fclose(file);
+    std::string hex = finish_digest(digest);
+    EVP_MD_CTX_free(digest);
+    return hex;
 }
 
 }  // namespace file_dump

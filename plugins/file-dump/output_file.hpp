@@ -44,8 +44,11 @@ public:
         if (buffer_.size() >= flush_threshold) flush();
     }
 
-    // Flushes, closes, and returns the hex SHA-256 of everything written.
+    // Flushes and closes; sha256() then holds the hex SHA-256 of the bytes.
     void close();
+
+    // Returns the hex SHA-256 of an existing file's bytes.
+    static std::string sha256_of(const std::string& path);
 
     const std::string& path() const { return path_; }
     uint64_t rows() const { return rows_; }

@@ -39,5 +39,7 @@ struct Session {
 
 void add_seed_command(CLI::App& app, std::function<int(Session&)>& run);
 void add_plugins_command(CLI::App& app, std::function<int(Session&)>& run);
+void add_cleanup_command(CLI::App& app, std::function<int(Session&)>& run);
+void add_verify_command(CLI::App& app, std::function<int(Session&)>& run);
 
 }  // namespace loadseed::cli

@@ -326,12 +326,17 @@ typedef struct ls_sink_vtable {
     const char *(*last_error)(void *instance);
 
     /* The calls below serve `loadseed cleanup` and `loadseed verify`. Each is
-     * optional: NULL means the sink does not support that command. They take a
-     * run prepared like a seed run, but with no writes: a sink must not create
-     * the organization or events while auditing.
+     * optional: NULL means the sink does not support that command. The run
+     * they get describes the scenario (names, prefixes, counts), but the host
+     * does not know the ids a sink stored: organization.id, events[].id and
+     * events[].window_id are empty strings. A sink finds its records by the
+     * organization's slug and name, the event names and the band prefixes,
+     * and must not create anything.
      */
 
-    /* Reports what the sink holds of the scenario's data set. */
+    /* Reports what the sink holds of the scenario's data set, one line per
+     * count. `found` counts records of the data set, so after a complete
+     * cleanup every line's `found` is 0. */
     ls_status (*audit)(void *instance, const ls_run *run, const ls_report_sink *report);
 
     /* The safety gate: returns LS_REFUSED, with the reason in last_error, when

@@ -40,6 +40,10 @@ public:
     const RunSettings& settings() const { return settings_; }
     const IdFactory& ids() const { return ids_; }
 
+    // Blanks the organization, event and window ids: cleanup and verify do
+    // not know the ids a sink stored, and sinks find records by name instead.
+    void forget_ids();
+
     // The KV value every key of event `event_index` carries, from the event's
     // current (possibly sink-resolved) ids: {"url","eventId","mode","windowId"}.
     std::string kv_value(size_t event_index) const;
