@@ -107,3 +107,13 @@ TEST_CASE("band numbers are padded to at least six digits", "[scenario]") {
     CHECK(loadseed::core::band_number_width(1000000) == 7);
     CHECK(loadseed::core::band_number_width(5) == 6);
 }
+
+TEST_CASE("example scenarios parse and default.json is the default", "[scenario]") {
+    const std::string folder = std::string(LOADSEED_SOURCE_DIR) + "/examples/scenarios/";
+    for (const char* name : {"default.json", "tour.json", "tiny.json"}) {
+        INFO(name);
+        CHECK_NOTHROW(Scenario::from_file(folder + name));
+    }
+    CHECK(Scenario::from_file(folder + "default.json").to_json() == Scenario::defaults().to_json());
+    CHECK(Scenario::from_file(folder + "tour.json").events.size() == 10);
+}
