@@ -55,7 +55,13 @@ public:
             fail_count_ = std::stoull(fail_at.substr(colon + 1));
         }
         std::string status = host.option_or("fail-status", "error");
-        fail_status_ = status == "unavailable" ? LS_UNAVAILABLE : status == "unauthorized" ? LS_UNAUTHORIZED : LS_ERROR;
+        if (status == "unavailable")
+            fail_status_ = LS_UNAVAILABLE;
+        else if (status == "unauthorized")
+            fail_status_ = LS_UNAUTHORIZED;
+        else if (status != "error")
+            throw Error("option 'fail-status' must be error, unavailable or unauthorized, got '" + status + "'",
+                        LS_INVALID_ARGUMENT);
         count("open");
     }
 

@@ -52,10 +52,10 @@ int run_cleanup(Session& session, const CleanupOptions& options) {
     // 1. Audit: what each sink holds now.
     nlohmann::ordered_json report = nlohmann::ordered_json::object();
     std::vector<ReportTable> audits(sinks.size());
-    uint64_t held = 0;
+    uint64_t records_found = 0;
     for (size_t i = 0; i < sinks.size(); ++i) {
         sinks[i]->audit(run, audits[i].sink());
-        held += total_found(audits[i]);
+        records_found += total_found(audits[i]);
         if (!options.json) audits[i].print(sinks[i]->name() + ": audit");
         report[sinks[i]->name()]["audit"] = audits[i].to_json();
     }
@@ -66,7 +66,7 @@ int run_cleanup(Session& session, const CleanupOptions& options) {
         sink->check_cleanup(run, gate.sink());
     }
 
-    if (held == 0) {
+    if (records_found == 0) {
         if (options.json)
             std::printf("%s\n", report.dump(2).c_str());
         else

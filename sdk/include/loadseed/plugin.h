@@ -319,7 +319,8 @@ typedef struct ls_sink_vtable {
     /* Discards uncommitted work after a failure elsewhere; cannot fail. */
     void (*abandon)(void *instance);
 
-    /* Releases the instance. Called exactly once after a successful open. */
+    /* Releases the instance. Called exactly once for every instance that open
+     * set, whether open succeeded or not. */
     void (*close)(void *instance);
 
     /* The message of the last failed call, or "" if none. */
