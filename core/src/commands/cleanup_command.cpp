@@ -119,7 +119,7 @@ void add_cleanup_command(CLI::App& app, std::function<int(Session&)>& run) {
         "cleanup",
         "Delete the scenario's data set from the selected sinks: audit, safety gate, delete, then check that nothing "
         "is left. Safe to re-run.");
-    add_scenario_options(*command, options->scenario);
+    add_scenario_options(*command, options->scenario, false);
     add_sink_options(*command, options->sinks, "clean up");
     command->add_flag("--dry-run", options->dry_run, "print the audit and run the safety checks, delete nothing");
     command->add_option("--confirm", options->confirm,

@@ -6,13 +6,14 @@
 
 namespace loadseed::cli {
 
-void add_scenario_options(CLI::App& command, ScenarioOptions& options) {
+void add_scenario_options(CLI::App& command, ScenarioOptions& options, bool run_settings) {
     command.add_option("--scenario", options.scenario_file,
                        "scenario JSON file (see examples/scenarios); without it, the old seeder's three events")
         ->check(CLI::ExistingFile);
     command.add_option("--bands-per-event", options.bands_per_event, "override every event's band count");
     command.add_option("--taps", options.taps,
                        "override the tap log count of every event that has tap logs (of the first event if none has)");
+    if (!run_settings) return;
     command.add_option("--seed", options.seed,
                        "random seed; the same seed, --start and scenario give byte-identical data (default: random, "
                        "printed in the summary)");

@@ -36,7 +36,9 @@ struct SinkOptions {
     std::string out;                       // shortcut for --opt file-dump.out
 };
 
-void add_scenario_options(CLI::App& command, ScenarioOptions& options);
+// Adds --scenario, --bands-per-event and --taps; with `run_settings`, also
+// --seed, --start and --shard, which only a seed run uses.
+void add_scenario_options(CLI::App& command, ScenarioOptions& options, bool run_settings);
 void add_sink_options(CLI::App& command, SinkOptions& options, const char* verb);
 
 // Reads the scenario and applies the overrides; throws InputError.

@@ -153,7 +153,7 @@ void add_seed_command(CLI::App& app, std::function<int(Session&)>& run) {
         "seed-multi-event",
         "Seed the load-test organization, its events, LIVE windows, bands, KV keys and tap logs into the selected "
         "sinks. Safe to re-run: sinks skip what they already hold.");
-    add_scenario_options(*command, options->scenario);
+    add_scenario_options(*command, options->scenario, true);
     add_sink_options(*command, options->sinks, "write to");
     command->add_option("--generator", options->generator, "tap generator plugin (gaussian or uniform)")
         ->capture_default_str();

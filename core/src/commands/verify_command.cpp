@@ -65,7 +65,7 @@ void add_verify_command(CLI::App& app, std::function<int(Session&)>& run) {
     auto options = std::make_shared<VerifyOptions>();
     CLI::App* command = app.add_subcommand(
         "verify", "Check that the selected sinks hold exactly the scenario's data set; exit 4 on any mismatch");
-    add_scenario_options(*command, options->scenario);
+    add_scenario_options(*command, options->scenario, false);
     add_sink_options(*command, options->sinks, "check");
     command->add_flag("--full", options->full, "check every record, not a sample");
     command->add_flag("--json", options->json, "print the report as JSON on stdout");
