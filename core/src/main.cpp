@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     std::function<int(cli::Session&)> command;
     cli::add_seed_command(app, command);
     cli::add_plugins_command(app, command);
+    cli::add_schema_command(app, command);
 
     try {
         app.parse(argc, argv);

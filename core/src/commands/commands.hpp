@@ -39,5 +39,6 @@ struct Session {
 
 void add_seed_command(CLI::App& app, std::function<int(Session&)>& run);
 void add_plugins_command(CLI::App& app, std::function<int(Session&)>& run);
+void add_schema_command(CLI::App& app, std::function<int(Session&)>& run);
 
 }  // namespace loadseed::cli
