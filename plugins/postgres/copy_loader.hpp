@@ -1,0 +1,100 @@
+// Parallel COPY streams, one per connection, each load in its own transaction.
+//
+// The host thread formats rows into chunks and hands them to a load; worker
+// threads, one per connection, send each load's chunks with libpq's COPY FROM
+// STDIN and commit. So the host keeps generating the next event's rows while
+// the server still indexes the previous event's, and several server backends
+// work at once. Loads start in the order they were created. Queued chunks of
+// all loads together stay under max_queued_bytes, so memory is bounded
+// whatever the row counts.
+#pragma once
+
+#include "database_error.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+struct pg_conn;
+
+namespace postgres_sink {
+
+// One table's rows of one event: statements run first in the same
+// transaction (for example a DELETE of a partial set), then one COPY.
+struct Load {
+    std::string label;  // "bands of LT Event Nashville", for messages
+    std::vector<std::string> before_copy;
+    std::string copy_statement;
+
+    enum class State { queued, running, committed, failed };
+    State state = State::queued;
+    std::deque<std::string> chunks;
+    bool ended = false;
+    uint64_t rows = 0;
+};
+
+// Session settings of the load connections. Each applies to the load
+// transactions only, and none needs superuser rights.
+struct LoadSettings {
+    // synchronous_commit=off: a load's COMMIT returns before its WAL reaches
+    // disk. The sink forces one flush at the end (see CopyLoader::flush_wal),
+    // so finish still returns only when every load is durable.
+    bool asynchronous_commit = true;
+};
+
+class CopyLoader {
+public:
+    static constexpr size_t chunk_bytes = 256 * 1024;
+    static constexpr size_t max_queued_bytes = 16 * 1024 * 1024;
+
+    // Opens `connections` connections and their worker threads; throws
+    // loadseed::Error when a connection fails.
+    CopyLoader(const ConnectionUrl& url, unsigned connections, const LoadSettings& settings);
+    ~CopyLoader();
+    CopyLoader(const CopyLoader&) = delete;
+    CopyLoader& operator=(const CopyLoader&) = delete;
+
+    // Queues a load; its chunks follow through push, then end.
+    std::shared_ptr<Load> start(std::string label, std::vector<std::string> before_copy, std::string copy_statement);
+    // Adds a chunk of COPY text holding `rows` rows. Blocks while the queues
+    // are full; throws the first failure of any load.
+    void push(Load& load, std::string&& chunk, uint64_t rows);
+    // Marks the load complete; a worker commits it in the background.
+    void end(Load& load);
+    // Waits until the load is committed; throws the first failure of any load.
+    void wait(const Load& load);
+    // Waits for every load; throws the first failure.
+    void wait_all();
+    // Throws the first failure of any load, if there was one.
+    void check();
+    // Stops every worker: loads not yet committed roll back. Cannot fail.
+    void abandon() noexcept;
+
+    uint64_t committed_rows() const;
+
+private:
+    class Worker;
+
+    void run(Worker& worker);
+    void throw_failure_locked() const;
+
+    const ConnectionUrl& url_;
+    mutable std::mutex mutex_;
+    std::condition_variable work_ready_;  // a load or a chunk for a worker
+    std::condition_variable progress_;    // space in the queues, a commit, a failure
+    std::deque<std::shared_ptr<Load>> queued_;
+    std::vector<std::shared_ptr<Load>> all_;
+    size_t queued_bytes_ = 0;
+    bool stopping_ = false;
+    std::optional<loadseed::Error> failure_;
+    uint64_t committed_rows_ = 0;
+    std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+}  // namespace postgres_sink
