@@ -140,6 +140,10 @@ void CopyLoader::check() {
     throw_failure_locked();
 }
 
+double CopyLoader::seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - created_).count();
+}
+
 uint64_t CopyLoader::committed_rows() const {
     std::lock_guard lock(mutex_);
     return committed_rows_;
@@ -171,6 +175,7 @@ void CopyLoader::run(Worker& worker) {
                 load = queued_.front();
                 queued_.pop_front();
                 load->state = Load::State::running;
+                load->started_at = seconds();
             }
 
             const std::string doing = "loading the " + load->label;
@@ -198,6 +203,7 @@ void CopyLoader::run(Worker& worker) {
 
             std::lock_guard lock(mutex_);
             load->state = Load::State::committed;
+            load->committed_at = seconds();
             committed_rows_ += load->rows;
             progress_.notify_all();
             load.reset();

@@ -11,6 +11,7 @@
 
 #include "database_error.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -37,14 +38,17 @@ struct Load {
     std::deque<std::string> chunks;
     bool ended = false;
     uint64_t rows = 0;
+    // Seconds since the loader started, for the timing log.
+    double started_at = 0;
+    double committed_at = 0;
 };
 
 // Session settings of the load connections. Each applies to the load
 // transactions only, and none needs superuser rights.
 struct LoadSettings {
     // synchronous_commit=off: a load's COMMIT returns before its WAL reaches
-    // disk. The sink forces one flush at the end (see CopyLoader::flush_wal),
-    // so finish still returns only when every load is durable.
+    // disk. The sink then forces one WAL flush in finish, so finish still
+    // returns only when every load is durable.
     bool asynchronous_commit = true;
 };
 
@@ -77,6 +81,8 @@ public:
     void abandon() noexcept;
 
     uint64_t committed_rows() const;
+    // Every load so far, in the order they were created.
+    const std::vector<std::shared_ptr<Load>>& loads() const { return all_; }
 
 private:
     class Worker;
@@ -84,7 +90,10 @@ private:
     void run(Worker& worker);
     void throw_failure_locked() const;
 
+    double seconds() const;
+
     const ConnectionUrl& url_;
+    const std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
     mutable std::mutex mutex_;
     std::condition_variable work_ready_;  // a load or a chunk for a worker
     std::condition_variable progress_;    // space in the queues, a commit, a failure

@@ -186,6 +186,12 @@ public:
         if (loader_) {
             loader_->wait_all();
             summary.rows = loader_->committed_rows();
+            for (const auto& load : loader_->loads()) {
+                char line[256];
+                std::snprintf(line, sizeof line, "%s: %s rows committed, loaded from %.1f s to %.1f s",
+                              load->label.c_str(), grouped(load->rows).c_str(), load->started_at, load->committed_at);
+                host().info(line);
+            }
             if (!synchronous_commit_) flush_wal();
             loader_.reset();
         }
