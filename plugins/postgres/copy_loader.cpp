@@ -14,7 +14,7 @@ struct Abandoned {};
 // One libpq connection and the thread that drives it.
 class CopyLoader::Worker {
 public:
-    Worker(const ConnectionUrl& url, const LoadSettings& settings) : url_(url) {
+    explicit Worker(const ConnectionUrl& url) : url_(url) {
         connection_ = PQconnectdb(url.text().c_str());
         if (PQstatus(connection_) != CONNECTION_OK) {
             std::string message = PQerrorMessage(connection_);
@@ -22,7 +22,6 @@ public:
             connection_ = nullptr;
             throw connection_error(url, message);
         }
-        if (settings.asynchronous_commit) execute("SET synchronous_commit TO off", "setting up a load connection");
     }
 
     ~Worker() {
@@ -87,16 +86,18 @@ private:
     PGconn* connection_ = nullptr;
 };
 
-CopyLoader::CopyLoader(const ConnectionUrl& url, unsigned connections, const LoadSettings& settings) : url_(url) {
-    for (unsigned i = 0; i < connections; ++i) workers_.push_back(std::make_unique<Worker>(url, settings));
+CopyLoader::CopyLoader(const ConnectionUrl& url, unsigned connections) : url_(url) {
+    for (unsigned i = 0; i < connections; ++i) workers_.push_back(std::make_unique<Worker>(url));
     for (auto& worker : workers_) worker->thread = std::thread([this, w = worker.get()] { run(*w); });
 }
 
 CopyLoader::~CopyLoader() { abandon(); }
 
 std::shared_ptr<Load> CopyLoader::start(std::string label, std::vector<std::string> before_copy,
-                                        std::string copy_statement) {
+                                        std::string copy_statement, std::shared_ptr<const Load> after, bool urgent) {
     auto load = std::make_shared<Load>();
+    load->after = std::move(after);
+    load->urgent = urgent;
     load->label = std::move(label);
     load->before_copy = std::move(before_copy);
     load->copy_statement = std::move(copy_statement);
@@ -164,16 +165,33 @@ void CopyLoader::abandon() noexcept {
         if (worker->thread.joinable()) worker->thread.join();
 }
 
+std::shared_ptr<Load> CopyLoader::take_ready_locked() {
+    auto ready = [](const std::shared_ptr<Load>& load) {
+        return !load->after || load->after->state == Load::State::committed;
+    };
+    auto chosen = queued_.end();
+    for (auto it = queued_.begin(); it != queued_.end(); ++it) {
+        if (!ready(*it)) continue;
+        if ((*it)->urgent) {
+            chosen = it;
+            break;
+        }
+        if (chosen == queued_.end()) chosen = it;
+    }
+    if (chosen == queued_.end()) return nullptr;
+    std::shared_ptr<Load> load = *chosen;
+    queued_.erase(chosen);
+    return load;
+}
+
 void CopyLoader::run(Worker& worker) {
     std::shared_ptr<Load> load;
     try {
         for (;;) {
             {
                 std::unique_lock lock(mutex_);
-                work_ready_.wait(lock, [&] { return stopping_ || failure_ || !queued_.empty(); });
+                work_ready_.wait(lock, [&] { return stopping_ || failure_ || (load = take_ready_locked()) != nullptr; });
                 if (stopping_ || failure_) throw Abandoned{};
-                load = queued_.front();
-                queued_.pop_front();
                 load->state = Load::State::running;
                 load->started_at = seconds();
             }
@@ -206,6 +224,7 @@ void CopyLoader::run(Worker& worker) {
             load->committed_at = seconds();
             committed_rows_ += load->rows;
             progress_.notify_all();
+            work_ready_.notify_all();  // loads waiting for this one are ready
             load.reset();
         }
     } catch (const Abandoned&) {

@@ -4,9 +4,10 @@
 // threads, one per connection, send each load's chunks with libpq's COPY FROM
 // STDIN and commit. So the host keeps generating the next event's rows while
 // the server still indexes the previous event's, and several server backends
-// work at once. Loads start in the order they were created. Queued chunks of
-// all loads together stay under max_queued_bytes, so memory is bounded
-// whatever the row counts.
+// work at once. A free worker takes the first ready urgent load, else the
+// first ready load, in the order they were created; a load is ready when the
+// load it waits for has committed. Queued chunks of all loads together stay
+// under max_queued_bytes, so memory is bounded whatever the row counts.
 #pragma once
 
 #include "database_error.hpp"
@@ -32,6 +33,10 @@ struct Load {
     std::string label;  // "bands of LT Event Nashville", for messages
     std::vector<std::string> before_copy;
     std::string copy_statement;
+    // A load that must commit before this one starts, or null.
+    std::shared_ptr<const Load> after;
+    // Taken before other loads that are ready, because later loads wait on it.
+    bool urgent = false;
 
     enum class State { queued, running, committed, failed };
     State state = State::queued;
@@ -43,29 +48,24 @@ struct Load {
     double committed_at = 0;
 };
 
-// Session settings of the load connections. Each applies to the load
-// transactions only, and none needs superuser rights.
-struct LoadSettings {
-    // synchronous_commit=off: a load's COMMIT returns before its WAL reaches
-    // disk. The sink then forces one WAL flush in finish, so finish still
-    // returns only when every load is durable.
-    bool asynchronous_commit = true;
-};
-
 class CopyLoader {
 public:
     static constexpr size_t chunk_bytes = 256 * 1024;
-    static constexpr size_t max_queued_bytes = 16 * 1024 * 1024;
+    // Large enough to hold the bands of the default scenario's two events
+    // without tap logs (about 28 MB), so the host reaches the tap-log stage
+    // while those bands still load.
+    static constexpr size_t max_queued_bytes = 64 * 1024 * 1024;
 
     // Opens `connections` connections and their worker threads; throws
     // loadseed::Error when a connection fails.
-    CopyLoader(const ConnectionUrl& url, unsigned connections, const LoadSettings& settings);
+    CopyLoader(const ConnectionUrl& url, unsigned connections);
     ~CopyLoader();
     CopyLoader(const CopyLoader&) = delete;
     CopyLoader& operator=(const CopyLoader&) = delete;
 
     // Queues a load; its chunks follow through push, then end.
-    std::shared_ptr<Load> start(std::string label, std::vector<std::string> before_copy, std::string copy_statement);
+    std::shared_ptr<Load> start(std::string label, std::vector<std::string> before_copy, std::string copy_statement,
+                                std::shared_ptr<const Load> after, bool urgent);
     // Adds a chunk of COPY text holding `rows` rows. Blocks while the queues
     // are full; throws the first failure of any load.
     void push(Load& load, std::string&& chunk, uint64_t rows);
@@ -88,6 +88,8 @@ private:
     class Worker;
 
     void run(Worker& worker);
+    // Removes and returns the load a free worker takes next, or null.
+    std::shared_ptr<Load> take_ready_locked();
     void throw_failure_locked() const;
 
     double seconds() const;

@@ -38,14 +38,12 @@ namespace {
 using loadseed::Error;
 using loadseed::view;
 
-const std::array<ls_option_spec, 3> options = {{
+const std::array<ls_option_spec, 2> options = {{
     {"url", LS_OPTION_SECRET, nullptr,
      "PostgreSQL connection URL, e.g. postgresql://user:password@host:5432/db", "DATABASE_URL", 1},
     {"connections", LS_OPTION_INT, "2",
      "parallel COPY connections, 1 to 16; bands of several events load at once, tap logs after their event's bands",
      nullptr, 0},
-    {"synchronous-commit", LS_OPTION_BOOL, "false",
-     "wait for each load's WAL flush at its commit; off is as durable, because finish flushes once", nullptr, 0},
 }};
 
 // The columns the sink writes, table by table, in the order they are checked.
@@ -131,8 +129,7 @@ public:
     explicit PostgresSink(const loadseed::Host& host)
         : Sink(host),
           url_(host.require("url")),
-          connections_(host.int_option("connections", 2)),
-          synchronous_commit_(host.bool_option("synchronous-commit", false)) {
+          connections_(host.int_option("connections", 2)) {
         if (url_.text().empty())
             throw Error("the connection URL is empty; set DATABASE_URL or --opt postgres.url",
                         LS_INVALID_ARGUMENT);
@@ -148,15 +145,14 @@ public:
         timestamp_ = loadseed::sql_timestamp(run.started_at);
         band_loads_.assign(run.event_count, nullptr);
         loaded_all_bands_.assign(run.event_count, false);
+        band_load_deletes_.assign(run.event_count, false);
 
         connect();
         check_schema();
         if (run.dry_run) return;
         resolve_entities(run);
 
-        LoadSettings settings;
-        settings.asynchronous_commit = !synchronous_commit_;
-        loader_ = std::make_unique<CopyLoader>(url_, static_cast<unsigned>(connections_), settings);
+        loader_ = std::make_unique<CopyLoader>(url_, static_cast<unsigned>(connections_));
     }
 
     ls_status begin_stage(const ls_stage& stage) override {
@@ -192,7 +188,6 @@ public:
                               load->label.c_str(), grouped(load->rows).c_str(), load->started_at, load->committed_at);
                 host().info(line);
             }
-            if (!synchronous_commit_) flush_wal();
             loader_.reset();
         }
         summary.requests = requests_;
@@ -364,7 +359,13 @@ private:
             host().info("" + label + ": " + grouped(stored) + " of " + grouped(event.band_count) +
                         " present; deleting them and loading all in one transaction");
         }
-        start_load(label, std::move(before), band_copy);
+        // The tap logs are the longest load and wait for their event's bands,
+        // so those bands go first, on their own; the bands of events without
+        // tap logs load beside the tap logs.
+        const bool has_taps = event.tap_count > 0;
+        start_load(label, std::move(before), band_copy, has_taps ? nullptr : last_urgent_band_load_, has_taps);
+        if (has_taps) last_urgent_band_load_ = load_;
+        band_load_deletes_[e] = stored > 0;
         loaded_all_bands_[e] = event.first_band == 1 && event.band_count == event.total_bands;
         band_tail_ = "\t";
         append_field(band_tail_, event.id);
@@ -382,9 +383,15 @@ private:
         const ls_event& event = run_->events[e];
         const std::string label = "tap logs of " + std::string(event.name);
 
-        // The tap logs reference the event's bands, so those must be committed
-        // before the COPY's foreign-key checks look for them.
-        if (band_loads_[e]) loader_->wait(*band_loads_[e]);
+        // The tap logs reference the event's bands, so their COPY starts only
+        // once those are committed. The host waits here only when the count
+        // below or the band ids depend on that commit: a band load that deletes
+        // bands also deletes their tap logs.
+        std::shared_ptr<const Load> after = band_loads_[e];
+        if (after && (band_load_deletes_[e] || !loaded_all_bands_[e])) {
+            loader_->wait(*after);
+            after = nullptr;
+        }
 
         auto stored = in_transaction<pqxx::read_transaction>("counting the " + label, [&](auto& t) {
             return t.exec_params1(R"(SELECT count(*) FROM "TapLog" WHERE "eventId" = $1)", std::string(event.id))[0]
@@ -411,7 +418,7 @@ private:
         }
         if (!loaded_all_bands_[e]) band_ids_ = read_band_ids(event);
 
-        start_load(label, std::move(before), tap_copy);
+        start_load(label, std::move(before), tap_copy, std::move(after), true);
         tap_event_field_.clear();
         append_field(tap_event_field_, event.id);
         user_agent_field_.clear();
@@ -460,8 +467,9 @@ private:
         return ids;
     }
 
-    void start_load(const std::string& label, std::vector<std::string> before, const char* copy) {
-        load_ = loader_->start(label, std::move(before), copy);
+    void start_load(const std::string& label, std::vector<std::string> before, const char* copy,
+                    std::shared_ptr<const Load> after, bool urgent) {
+        load_ = loader_->start(label, std::move(before), copy, std::move(after), urgent);
         chunk_.clear();
         chunk_.reserve(CopyLoader::chunk_bytes + 4096);
         chunk_rows_ = 0;
@@ -519,20 +527,8 @@ private:
         chunk_rows_ = 0;
     }
 
-    // Commits one transaction that has a transaction id, with synchronous
-    // commit on: its commit waits for the WAL to reach disk up to its own
-    // commit record, which comes after every load's, so all loads are durable
-    // when finish returns.
-    void flush_wal() {
-        in_transaction("flushing the loads' WAL to disk", [](pqxx::work& t) {
-            t.exec("SET LOCAL synchronous_commit TO on");
-            t.exec("SELECT txid_current()");
-        });
-    }
-
     ConnectionUrl url_;
     int64_t connections_;
-    bool synchronous_commit_;
     ls_run* run_ = nullptr;
     std::string timestamp_;
     std::string database_;
@@ -543,6 +539,8 @@ private:
     // Per event: the band load of this run, and whether it covered every band.
     std::vector<std::shared_ptr<Load>> band_loads_;
     std::vector<bool> loaded_all_bands_;
+    std::vector<bool> band_load_deletes_;
+    std::shared_ptr<const Load> last_urgent_band_load_;
 
     // The stage being written.
     std::shared_ptr<Load> load_;
