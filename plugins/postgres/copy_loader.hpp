@@ -1,6 +1,6 @@
 // Parallel COPY streams, one per connection, each load in its own transaction.
 //
-// The host thread formats rows into chunks and hands them to a load; worker
+// The host thread formats rows into chunks and hands them to a load. Worker
 // threads, one per connection, send each load's chunks with libpq's COPY FROM
 // STDIN and commit. So the host keeps generating the next event's rows while
 // the server still indexes the previous event's, and several server backends
@@ -51,9 +51,10 @@ struct Load {
 class CopyLoader {
 public:
     static constexpr size_t chunk_bytes = 256 * 1024;
-    // Large enough to hold the bands of the default scenario's two events
-    // without tap logs (about 28 MB), so the host reaches the tap-log stage
-    // while those bands still load.
+    // Large enough for the COPY text of the bands of the default scenario's
+    // two events without tap logs (about 47 MB), so the host reaches the
+    // tap-log stage while those bands still load. Peak RSS of that run is
+    // about 85 MB.
     static constexpr size_t max_queued_bytes = 64 * 1024 * 1024;
 
     // Opens `connections` connections and their worker threads; throws
@@ -66,7 +67,7 @@ public:
     // Queues a load; its chunks follow through push, then end.
     std::shared_ptr<Load> start(std::string label, std::vector<std::string> before_copy, std::string copy_statement,
                                 std::shared_ptr<const Load> after, bool urgent);
-    // Adds a chunk of COPY text holding `rows` rows. Blocks while the queues
+    // Adds a chunk of COPY text that contains `rows` rows. Blocks while the queues
     // are full; throws the first failure of any load.
     void push(Load& load, std::string&& chunk, uint64_t rows);
     // Marks the load complete; a worker commits it in the background.

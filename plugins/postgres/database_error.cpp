@@ -25,7 +25,7 @@ ls_status status_of_sqlstate(std::string_view sqlstate) {
     std::string_view sqlclass = sqlstate.substr(0, 2);
     if (sqlclass == "28" || sqlstate == "42501") return LS_UNAUTHORIZED;  // login or privilege
     if (sqlclass == "08" || sqlclass == "53" || sqlclass == "57") return LS_UNAVAILABLE;
-    // A key clash or a broken reference means the database holds rows this
+    // A key clash or a broken reference means the database contains rows this
     // run did not create; the sink will not overwrite them.
     if (sqlstate == "23505" || sqlstate == "23503") return LS_REFUSED;
     if (sqlstate == "42P01" || sqlstate == "42703" || sqlstate == "42704") return LS_INVALID_ARGUMENT;
@@ -48,7 +48,7 @@ loadseed::Error statement_error(const ConnectionUrl& url, const std::string& doi
     std::string hint;
     switch (status) {
     case LS_REFUSED:
-        hint = "the database holds rows with the same keys that are not this scenario's load-test rows; nothing of "
+        hint = "the database contains rows with the same keys that are not this scenario's load-test rows; nothing of "
                "this step was committed. Use another database, or change the scenario's names, prefixes or --seed";
         break;
     case LS_UNAUTHORIZED: hint = "grant the user of DATABASE_URL the rights to read and write the tables"; break;

@@ -30,7 +30,7 @@ private:
 std::string one_line(std::string message);
 
 // Returns the status for a SQLSTATE code; an empty code means the client
-// library failed before the server answered.
+// library failed before the server returned a result.
 ls_status status_of_sqlstate(std::string_view sqlstate);
 
 // Builds the error for a failed connection attempt from libpq's message.

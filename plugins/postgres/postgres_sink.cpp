@@ -359,9 +359,9 @@ private:
             host().info("" + label + ": " + grouped(stored) + " of " + grouped(event.band_count) +
                         " present; deleting them and loading all in one transaction");
         }
-        // The tap logs are the longest load and wait for their event's bands,
-        // so those bands go first, on their own; the bands of events without
-        // tap logs load beside the tap logs.
+        // The tap logs are the longest load and wait for their event's bands.
+        // So those bands load first, on their own, and the bands of events
+        // without tap logs load beside the tap logs.
         const bool has_taps = event.tap_count > 0;
         start_load(label, std::move(before), band_copy, has_taps ? nullptr : last_urgent_band_load_, has_taps);
         if (has_taps) last_urgent_band_load_ = load_;
@@ -558,5 +558,5 @@ private:
 
 LOADSEED_SINK_PLUGIN(postgres_sink::PostgresSink, "postgres", "1.0.0",
                      "Seeds the application's PostgreSQL database through parallel COPY streams, skipping or "
-                     "repairing what it already holds",
+                     "repairing what it already stores",
                      postgres_sink::options)

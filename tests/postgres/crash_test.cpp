@@ -47,8 +47,8 @@ TEST_CASE("killed tap load leaves all or nothing") {
         REQUIRE(killed.status == 128 + SIGKILL);
     }
 
-    // The server rolls back the open transactions once it sees the
-    // connections close.
+    // The server rolls back the open transactions once it detects that
+    // the connections closed.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (backends(server, db.name()) > 0) {
         REQUIRE(std::chrono::steady_clock::now() < deadline);

@@ -103,7 +103,7 @@ TEST_CASE("band id clash with a foreign row commits nothing") {
     TestDatabase db("lt_error_band_clash");
     const std::vector<std::string> arguments = {"seed-multi-event", "--sink", "postgres", "--bands-per-event", "100",
                                                 "--taps", "100", "--seed", "5", "--start", "2026-05-01T18:00:00Z"};
-    // Another organization's event holds a band under the id this run makes
+    // Another organization's event stores a band under the id this run makes
     // for its 50th band of the second event.
     Result dump = run_loadseed({"seed-multi-event", "--bands-per-event", "100", "--taps", "100", "--seed", "5",
                                "--start", "2026-05-01T18:00:00Z", "--out", temporary_file("clash-out", "") + ".d"},

@@ -93,7 +93,7 @@ Process::Process(const std::vector<std::string>& arguments, const std::string& d
         int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(out, 1);
         dup2(err, 2);
-        // The folder holds no .env files, so none leaks into the run.
+        // The folder contains no .env files, so none leaks into the run.
         if (chdir(temporary_folder().c_str()) != 0) _exit(126);
         setenv("DATABASE_URL", database_url.c_str(), 1);
         std::vector<char*> argv;

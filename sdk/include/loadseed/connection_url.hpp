@@ -42,7 +42,7 @@ inline std::string percent_decode(std::string_view text) {
     return out;
 }
 
-// A span [begin, end) of the input that holds a password.
+// A span [begin, end) of the input that contains a password.
 struct Span {
     size_t begin;
     size_t end;
@@ -76,7 +76,7 @@ inline std::vector<Span> uri_password_spans(std::string_view url) {
 }
 
 // Finds the value of every "password" keyword in a keyword/value string,
-// quoted ('it''s' or 'a\'b') or not.
+// quoted ('a\'b', as libpq escapes) or not.
 inline std::vector<Span> keyword_password_spans(std::string_view text) {
     std::vector<Span> spans;
     size_t i = 0;
