@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     cli::add_cleanup_command(app, command);
     cli::add_verify_command(app, command);
     cli::add_plugins_command(app, command);
+    cli::add_schema_command(app, command);
 
     try {
         app.parse(argc, argv);

@@ -41,5 +41,6 @@ void add_seed_command(CLI::App& app, std::function<int(Session&)>& run);
 void add_plugins_command(CLI::App& app, std::function<int(Session&)>& run);
 void add_cleanup_command(CLI::App& app, std::function<int(Session&)>& run);
 void add_verify_command(CLI::App& app, std::function<int(Session&)>& run);
+void add_schema_command(CLI::App& app, std::function<int(Session&)>& run);
 
 }  // namespace loadseed::cli
