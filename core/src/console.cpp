@@ -39,6 +39,9 @@ void Console::log(ls_log_level level, const std::string& source, const std::stri
     if (level == LS_LOG_DEBUG && verbosity_ != Verbosity::verbose) return;
     if (level == LS_LOG_INFO && verbosity_ == Verbosity::quiet) return;
     std::lock_guard lock(mutex_);
+    // Results go to stdout; flushing it first keeps a log line after the
+    // results printed before it when both go to one file or terminal.
+    std::fflush(stdout);
     clear_line();
     std::fprintf(stderr, "loadseed: %s%s%s%s\n", level_prefix(level), source.empty() ? "" : source.c_str(),
                  source.empty() ? "" : ": ", message.c_str());

@@ -15,6 +15,11 @@
 //                the event itself.
 //   KV pairs     skipped; they belong to the KV sink.
 //
+// For cleanup it finds the organization by slug and name, refuses when the
+// organization holds an event that is not a load-test event, then deletes the
+// organization's users and the organization in one transaction; the foreign
+// keys cascade to events, windows, bands and tap logs.
+//
 // Each event's bands and each event's tap logs load in one transaction, so a
 // crash (even SIGKILL) leaves all or none of them, and the next run repairs
 // the rest. Loads run on parallel connections (see copy_loader.hpp).
@@ -29,6 +34,9 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace postgres_sink {
@@ -124,8 +132,22 @@ private:
     std::vector<uint8_t> length_;
 };
 
+// True for event names the load-test seeders create: "LT ..." or the single
+// event seed's "Load Test Event". Cleanup deletes nothing else.
+bool is_load_test_event(const std::string& name) { return name.rfind("LT ", 0) == 0 || name == "Load Test Event"; }
+
+// The organization of the scenario as stored, found by slug or name.
+struct StoredOrganization {
+    std::string id;
+    std::string name;
+    std::string slug;
+};
+
 class PostgresSink : public loadseed::Sink {
 public:
+    static constexpr bool supports_cleanup = true;
+    static constexpr bool supports_verify = true;
+
     explicit PostgresSink(const loadseed::Host& host)
         : Sink(host),
           url_(host.require("url")),
@@ -200,6 +222,7 @@ public:
     }
 
 private:
+
     // Runs `body` with a transaction of type T and commits it; turns client
     // library errors into loadseed::Error naming `doing`.
     template <class T = pqxx::work, class F>
@@ -525,6 +548,197 @@ private:
         full.swap(chunk_);
         loader_->push(*load_, std::move(full), chunk_rows_);
         chunk_rows_ = 0;
+    }
+
+public:
+    // Reports the organization, its events, and per event the bands, tap logs
+    // and windows it holds, then the organization's users.
+    void audit(const ls_run& run, const ls_report_sink& report) override {
+        open_for_inspection();
+        std::optional<StoredOrganization> org = find_organization(run);
+        std::string scope = std::string(run.organization.name) + " (" + run.organization.slug + ")";
+        loadseed::report_line(report, "organization", scope, -1, org ? 1 : 0, org ? "id " + org->id : "absent");
+        if (!org) return;
+
+        in_transaction<pqxx::read_transaction>("auditing organization " + org->name, [&](auto& t) {
+            pqxx::result events = t.exec_params(
+                R"(SELECT e."name",
+                          (SELECT count(*) FROM "Band" b WHERE b."eventId" = e."id"),
+                          (SELECT count(*) FROM "TapLog" l WHERE l."eventId" = e."id"),
+                          (SELECT count(*) FROM "EventWindow" w WHERE w."eventId" = e."id")
+                   FROM "Event" e WHERE e."orgId" = $1 ORDER BY e."name")",
+                org->id);
+            loadseed::report_line(report, "events", org->name, -1, static_cast<int64_t>(events.size()));
+            for (const auto& row : events) {
+                std::string name = row[0].c_str();
+                loadseed::report_line(report, "bands", name, -1, row[1].as<int64_t>());
+                loadseed::report_line(report, "tap logs", name, -1, row[2].as<int64_t>());
+                loadseed::report_line(report, "windows", name, -1, row[3].as<int64_t>());
+            }
+            int64_t users =
+                t.exec_params1(R"(SELECT count(*) FROM "User" WHERE "orgId" = $1)", org->id)[0].template as<int64_t>();
+            loadseed::report_line(report, "users", org->name, -1, users);
+        });
+    }
+
+    // The safety gate: the stored organization must carry both the
+    // scenario's name and slug, and hold load-test events only.
+    void check_cleanup(const ls_run& run, const ls_report_sink&) override {
+        open_for_inspection();
+        std::optional<StoredOrganization> org = find_organization(run);
+        if (!org) return;
+        if (org->name != run.organization.name || org->slug != run.organization.slug)
+            throw Error("refusing to clean up: organization \"" + org->name + "\" (slug '" + org->slug +
+                            "') does not match the scenario's \"" + run.organization.name + "\" (slug '" +
+                            run.organization.slug + "'); nothing was deleted. Check the scenario and DATABASE_URL",
+                        LS_REFUSED);
+        in_transaction<pqxx::read_transaction>("checking the events of " + org->name, [&](auto& t) {
+            for (const auto& row :
+                 t.exec_params(R"(SELECT "name" FROM "Event" WHERE "orgId" = $1 ORDER BY "name")", org->id)) {
+                std::string name = row[0].c_str();
+                if (!is_load_test_event(name))
+                    throw Error("refusing to clean up: organization \"" + org->name + "\" holds event \"" + name +
+                                    "\", which is not a load-test event (its name neither starts with 'LT ' nor is "
+                                    "'Load Test Event'); nothing was deleted",
+                                LS_REFUSED);
+            }
+        });
+    }
+
+    // Deletes the organization's users, then the organization, in one
+    // transaction; the database cascades to events, windows, bands and tap
+    // logs. An interrupted cleanup rolls back whole and the next one redoes it.
+    void cleanup(const ls_run& run, ls_sink_summary& summary) override {
+        open_for_inspection();
+        check_cleanup(run, ls_report_sink{});
+        std::optional<StoredOrganization> org = find_organization(run);
+        if (!org || run.dry_run) return;
+        in_transaction("deleting organization " + org->name, [&](pqxx::work& t) {
+            pqxx::row counts = t.exec_params1(
+                R"(SELECT (SELECT count(*) FROM "Band" b JOIN "Event" e ON e."id" = b."eventId" WHERE e."orgId" = $1),
+                          (SELECT count(*) FROM "TapLog" l JOIN "Event" e ON e."id" = l."eventId" WHERE e."orgId" = $1))",
+                org->id);
+            pqxx::result users = t.exec_params(R"(DELETE FROM "User" WHERE "orgId" = $1)", org->id);
+            pqxx::result orgs = t.exec_params(R"(DELETE FROM "Organization" WHERE "id" = $1)", org->id);
+            summary.rows = counts[0].as<uint64_t>() + counts[1].as<uint64_t>() +
+                           static_cast<uint64_t>(users.affected_rows() + orgs.affected_rows());
+        });
+        std::snprintf(summary.detail, sizeof summary.detail, "organization %s and everything under it",
+                      org->name.c_str());
+        host().info("deleted organization \"" + org->name + "\", its users, events, windows, bands and tap logs");
+    }
+
+    // Compares the stored data set with the scenario: per event, the bands of
+    // its prefix, the tap logs, the LIVE window; that every tap log
+    // references a band of its own event and LIVE taps the LIVE window; and
+    // the mode shares against the scenario's weights.
+    ls_status verify(const ls_run& run, bool, const ls_report_sink& report) override {
+        open_for_inspection();
+        bool matches = true;
+        auto check = [&](const std::string& subject, const std::string& scope, int64_t expected, int64_t found) {
+            loadseed::report_line(report, subject, scope, expected, found);
+            matches = matches && expected == found;
+        };
+
+        std::optional<StoredOrganization> org = find_organization(run);
+        check("organization", std::string(run.organization.name), 1, org ? 1 : 0);
+        if (!org) return LS_MISMATCH;
+
+        in_transaction<pqxx::read_transaction>("verifying organization " + org->name, [&](auto& t) {
+            for (size_t i = 0; i < run.event_count; ++i) {
+                const ls_event& event = run.events[i];
+                const std::string name = event.name;
+                pqxx::result found = t.exec_params(
+                    R"(SELECT "id" FROM "Event" WHERE "name" = $1 AND "orgId" = $2 ORDER BY "createdAt", "id" LIMIT 1)",
+                    name, org->id);
+                check("event", name, 1, static_cast<int64_t>(found.size()));
+                if (found.empty()) continue;
+                const std::string event_id = found[0][0].c_str();
+                const std::string window_id = event_id + "-live";
+
+                BandRange all = band_range(event, 1, event.total_bands);
+                check("bands", name, static_cast<int64_t>(event.total_bands),
+                      t.exec_params1(std::string(R"(SELECT count(*) FROM "Band" WHERE )") + band_condition, event_id,
+                                     all.low, all.high, all.length)[0]
+                          .template as<int64_t>());
+                check("tap logs", name, static_cast<int64_t>(event.total_taps),
+                      t.exec_params1(R"(SELECT count(*) FROM "TapLog" WHERE "eventId" = $1)", event_id)[0]
+                          .template as<int64_t>());
+                check("active LIVE window", name, 1,
+                      t.exec_params1(R"(SELECT count(*) FROM "EventWindow" WHERE "id" = $1 AND "eventId" = $2
+                                        AND "windowType" = 'LIVE' AND "isActive" AND "url" = $3)",
+                                     window_id, event_id, std::string(event.live_url))[0]
+                          .template as<int64_t>());
+                check("taps on other bands", name, 0,
+                      t.exec_params1(R"(SELECT count(*) FROM "TapLog" l JOIN "Band" b ON b."id" = l."bandId"
+                                        WHERE l."eventId" = $1 AND b."eventId" <> l."eventId")",
+                                     event_id)[0]
+                          .template as<int64_t>());
+                check("LIVE taps off window", name, 0,
+                      t.exec_params1(R"(SELECT count(*) FROM "TapLog" WHERE "eventId" = $1
+                                        AND ("modeServed" = 'LIVE') <> ("windowId" IS NOT DISTINCT FROM $2))",
+                                     event_id, window_id)[0]
+                          .template as<int64_t>());
+                if (event.total_taps > 0) matches = verify_modes(t, run, event_id, name, report) && matches;
+            }
+        });
+        return matches ? LS_OK : LS_MISMATCH;
+    }
+
+private:
+    // Connects and checks the schema, for commands that only read or delete.
+    void open_for_inspection() {
+        if (connection_) return;
+        connect();
+        check_schema();
+    }
+
+    // Finds the organization with the scenario's slug, else one with its
+    // name; cleanup's gate then compares both fields.
+    std::optional<StoredOrganization> find_organization(const ls_run& run) {
+        return in_transaction<pqxx::read_transaction>("finding the organization", [&](auto& t) {
+            pqxx::result rows = t.exec_params(
+                R"(SELECT "id", "name", "slug" FROM "Organization" WHERE "slug" = $1 OR "name" = $2
+                   ORDER BY ("slug" = $1) DESC, "createdAt", "id" LIMIT 1)",
+                std::string(run.organization.slug), std::string(run.organization.name));
+            std::optional<StoredOrganization> org;
+            if (!rows.empty()) org = StoredOrganization{rows[0][0].c_str(), rows[0][1].c_str(), rows[0][2].c_str()};
+            return org;
+        });
+    }
+
+    // Checks each mode's share of an event's tap logs against the scenario's
+    // weight: within 0.5 percentage points, or 4 standard errors of a
+    // binomial share when there are too few taps for that (1.1 points at
+    // 10,000 taps). Shares are reported in basis points (1/100 of a
+    // percent); a share within tolerance is reported unchecked, with the
+    // target in its note.
+    template <class Transaction>
+    bool verify_modes(Transaction& t, const ls_run& run, const std::string& event_id, const std::string& name,
+                      const ls_report_sink& report) {
+        pqxx::result rows = t.exec_params(
+            R"(SELECT "modeServed", count(*) FROM "TapLog" WHERE "eventId" = $1 GROUP BY "modeServed")", event_id);
+        double total = 0;
+        std::map<std::string, double> counts;
+        for (const auto& row : rows) {
+            counts[row[0].c_str()] = row[1].as<double>();
+            total += row[1].as<double>();
+        }
+        bool matches = true;
+        for (int m = 0; m < LS_MODE_COUNT; ++m) {
+            const std::string mode = run.modes[m].name;
+            int64_t expected = std::llround(run.modes[m].weight * 10000);
+            int64_t found = total > 0 ? std::llround(counts[mode] / total * 10000) : 0;
+            const double weight = run.modes[m].weight;
+            const double standard_error = total > 0 ? std::sqrt(weight * (1 - weight) / total) : 0;
+            const int64_t tolerance_basis_points = std::max<int64_t>(50, std::llround(4 * standard_error * 10000));
+            bool within = std::llabs(found - expected) <= tolerance_basis_points;
+            loadseed::report_line(report, mode + " share (bp)", name, within ? -1 : expected, found,
+                                  "target " + std::to_string(expected) + " +/- " +
+                                      std::to_string(tolerance_basis_points));
+            matches = matches && within;
+        }
+        return matches;
     }
 
     ConnectionUrl url_;
