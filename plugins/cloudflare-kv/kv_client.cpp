@@ -290,6 +290,10 @@ void KvClient::complete(std::unique_ptr<Transfer> transfer, CURLcode result) {
 
     const uint64_t body_bytes = pending.request.body ? pending.request.body->size() : 0;
     if (resend) {
+        // An attempt that stored some of the items made progress, so the
+        // attempt limit counts again from there: it bounds attempts in a row
+        // that achieve nothing.
+        if (resend->items < pending.request.items) pending.attempts = 0;
         counters_.items_done += pending.request.items - std::min(pending.request.items, resend->items);
         pending.request.items = resend->items;
         pending.request.body = std::make_shared<const std::string>(std::move(resend->body));

@@ -2,8 +2,8 @@
 // `concurrency` transfers at a time on kept-alive connections, no thread of
 // its own, so requests progress only while a caller is inside submit() or
 // wait(). Failed attempts (429, 5xx, timeouts, dropped connections) are
-// retried with exponential backoff and jitter up to `max_attempts`; 401
-// and 403 stop everything at once.
+// retried with exponential backoff and jitter, up to `max_attempts` in a row
+// without progress. 401 and 403 stop everything at once.
 #pragma once
 
 #include <loadseed/sdk.hpp>
