@@ -1,9 +1,10 @@
 // Seeding with the cloudflare-kv sink. Every KV batch from the host (10,000
-// pairs: 5,000 bands x 2 keys) is checked in full, encoded into bulk write
-// bodies within the API's limits and queued on the KV client; write_batch
-// returns once the request is queued, and end_stage waits until every
-// request of the stage has completed, so a failure surfaces there at the
-// latest. BAND and TAP_LOG stages are skipped: KV holds only the pairs.
+// pairs: 5,000 bands x 2 keys) is checked in full, then encoded into bulk
+// write bodies within the API's limits and queued on the KV client.
+// write_batch returns once its requests are queued. end_stage waits until
+// every request of the stage has completed, so a failure surfaces there at
+// the latest. BAND and TAP_LOG stages are skipped, because KV stores only the
+// pairs.
 #include "cloudflare_kv.hpp"
 
 #include "api_response.hpp"
@@ -178,7 +179,7 @@ void CloudflareKvSink::abandon() noexcept {
                         settings_.namespace_id +
                         " (KV has no transactions); re-run the same command to finish, or clean them up");
     } catch (...) {
-        // abandon cannot fail; the log line is only a courtesy.
+        // abandon must not throw (plugin.h), so a failed log line is dropped.
     }
 }
 

@@ -1,5 +1,5 @@
-// Limits of the Workers KV REST API (Cloudflare's API documentation, "Workers
-// KV limits"), and the checks that keep every request within them.
+// Limits of the Workers KV REST API, which the KV emulator enforces too, and
+// the checks that keep every request within them.
 #pragma once
 
 #include <cstddef>

@@ -2,11 +2,11 @@
 //
 // Cleanup deletes by name: it generates every key the run writes (both forms
 // of band numbers first_band .. first_band + band_count - 1) and bulk-deletes
-// them, 10,000 keys per request. Compared with deleting what a listing
-// returns, this needs no listing pass before the deletes (1.2M keys are
-// 1,200 list pages but only 120 delete requests), and it can never delete a
-// key the scenario does not generate, even one the safety gate missed. A
-// listing afterwards proves that none of the run's keys is left.
+// them, 10,000 keys per request. Deleting what a listing returns would need
+// a listing pass first: 1.2M keys are 1,200 list pages, against 120 delete
+// requests. Deleting by name also never touches a key the scenario does not
+// generate, even one the safety gate missed. A listing afterwards proves
+// that none of the run's keys is left.
 #include "cloudflare_kv.hpp"
 
 #include "api_response.hpp"

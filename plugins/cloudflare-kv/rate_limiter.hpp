@@ -1,5 +1,5 @@
-// A client-side limit of `limit` requests per sliding window, so a run stays
-// under the API's own limit instead of running into its 429 answers.
+// A client-side limit of `limit` requests per sliding window. It keeps a run
+// under the API's own limit, so the API has no reason to return 429.
 #pragma once
 
 #include <chrono>

@@ -1,7 +1,7 @@
-// The cloudflare-kv sink driven in-process through core's SinkHandle, for
-// what the seed command cannot reach: the sink's own key checks, a failure
-// in the middle of a stage, and audit, cleanup and verify, whose commands
-// the host does not have yet.
+// The cloudflare-kv sink driven in-process through core's SinkHandle. These
+// tests reach what the seed command cannot: the sink's own key checks, a
+// failure in the middle of a stage, and audit, cleanup and verify, which
+// have no host command yet.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -210,7 +210,7 @@ TEST_CASE("audit counts both key forms of every event", "[cloudflare-kv][cleanup
 
 TEST_CASE("verify passes, then finds a wrong value and a missing key", "[cloudflare-kv][verify]") {
     Emulator emulator;
-    // The emulator answers a single read in about 27 ms, so the full reads
+    // The emulator takes about 27 ms per single-key read, so the full reads
     // stay few and run 16 at a time.
     RunModel model = make_model(300);
     KvSink seeder(emulator);
