@@ -45,6 +45,9 @@ private:
     void report_progress(bool force);
 
     const KeyScan& scan_for(const ls_run& run);
+    const ls_run& with_event_ids(const ls_run& run);
+    std::string discover_event_id(const ls_event& event);
+    std::string event_id_from_scoped_keys(const ls_event& event);
     uint64_t delete_event_keys(const EventKeys& event);
     uint64_t check_values(const ls_event& event, const EventKeys& keys, KeyForm form, bool full,
                           const ls_report_sink& report);
@@ -65,6 +68,11 @@ private:
     ls_str cached_value_{};
     std::string escaped_value_;
     uint64_t keys_submitted_ = 0;
+
+    // cleanup and verify: the run with the event ids read from the namespace.
+    ls_run resolved_run_{};
+    std::vector<ls_event> resolved_events_;
+    std::string resolved_for_;  // the band prefixes resolved_run_ was made for
 
     // The last scan, reused by check_cleanup right after audit.
     std::optional<KeyScan> scan_;

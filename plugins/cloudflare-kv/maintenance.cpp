@@ -7,6 +7,10 @@
 // requests. Deleting by name also never touches a key the scenario does not
 // generate, even one the safety gate missed. A listing afterwards proves
 // that none of the run's keys is left.
+//
+// The host does not know the event ids a seed run stored (they are part of
+// the evt:<eventId>:<bandId> keys), so every entry point first reads them
+// from the namespace: see with_event_ids.
 #include "cloudflare_kv.hpp"
 
 #include "api_response.hpp"
@@ -49,6 +53,91 @@ std::string line_subject(const char* what, KeyForm form) { return std::string(wh
 
 }  // namespace
 
+// Returns `run` with each empty event id filled from the namespace. The
+// value of every key carries its "eventId", so one read of a bare key of the
+// event usually suffices; when the bare keys are gone (the old seeder's
+// cleanup deleted only those), the evt: keys are listed until one of the
+// event's bands shows up.
+const ls_run& CloudflareKvSink::with_event_ids(const ls_run& run) {
+    std::string prefixes;
+    bool missing = false;
+    for (size_t i = 0; i < run.event_count; ++i) {
+        prefixes += std::string(run.events[i].band_prefix) + "\n";
+        missing = missing || run.events[i].id[0] == '\0';
+    }
+    if (!missing) return run;
+    if (prefixes == resolved_for_) return resolved_run_;
+
+    resolved_events_.assign(run.events, run.events + run.event_count);
+    for (ls_event& event : resolved_events_) {
+        if (event.id[0] != '\0') continue;
+        std::string id = discover_event_id(event);
+        if (id.empty()) id = event_id_from_scoped_keys(event);
+        if (id.empty() || id.size() + 6 > LS_ID_CAPACITY) continue;  // nothing stored for this event
+        std::snprintf(event.id, LS_ID_CAPACITY, "%s", id.c_str());
+        std::snprintf(event.window_id, LS_ID_CAPACITY, "%s-live", id.c_str());
+        host().debug("event '" + std::string(event.name) + "' has id " + id + " in the namespace");
+    }
+    resolved_run_ = run;
+    resolved_run_.events = resolved_events_.data();
+    resolved_for_ = prefixes;
+    scan_.reset();
+    return resolved_run_;
+}
+
+// Reads the "eventId" of the first of a few bare keys spread over the
+// event's bands that exists; returns "" when none does.
+std::string CloudflareKvSink::discover_event_id(const ls_event& event) {
+    EventKeys keys(event);
+    for (uint64_t number : sample_numbers(keys, 8)) {
+        Request request;
+        request.url = settings_.namespace_url + "/values/" + url_encode(keys.key(KeyForm::bare, number));
+        request.label = "read of KV key " + quoted_key(keys.key(KeyForm::bare, number));
+        Response response = client_->fetch(request);
+        if (response.status == 404) continue;
+        if (response.status != 200)
+            throw Error(request.label + " failed: " + describe_response(response.status, response.body));
+        nlohmann::json value = nlohmann::json::parse(response.body, nullptr, false);
+        if (value.is_object() && value.contains("eventId") && value["eventId"].is_string())
+            return value["eventId"].get<std::string>();
+    }
+    return "";
+}
+
+// Lists the evt: keys until one belongs to a band of `event` and returns the
+// event id in its name; returns "" when none does.
+// NOTE: only the first id found is used, so evt: keys of the same bands under
+// a second, older event id are neither audited nor deleted.
+std::string CloudflareKvSink::event_id_from_scoped_keys(const ls_event& event) {
+    const std::string band_prefix = event.band_prefix;
+    std::string cursor;
+    do {
+        Request request;
+        request.url = settings_.namespace_url + "/keys?prefix=" + url_encode("evt:") + "&limit=1000" +
+                      (cursor.empty() ? "" : "&cursor=" + url_encode(cursor));
+        request.label = "key listing under 'evt:'";
+        Response response = client_->fetch(request);
+        if (response.status != 200)
+            throw Error(request.label + " failed: " + describe_response(response.status, response.body));
+        nlohmann::json page = nlohmann::json::parse(response.body, nullptr, false);
+        if (!page.is_object() || !page.contains("result") || !page["result"].is_array())
+            throw Error(request.label + " returned a body that is not a key list");
+        for (const auto& item : page["result"]) {
+            const std::string name = item.value("name", "");
+            const size_t colon = name.find(':', 4);
+            if (colon == std::string::npos) continue;
+            std::string id = name.substr(4, colon - 4);
+            ls_event candidate = event;
+            std::snprintf(candidate.id, LS_ID_CAPACITY, "%s", id.c_str());
+            if (EventKeys(candidate).band_number(KeyForm::scoped, name)) return id;
+        }
+        cursor.clear();
+        if (page.contains("result_info") && page["result_info"].is_object())
+            cursor = page["result_info"].value("cursor", "");
+    } while (!cursor.empty());
+    return "";
+}
+
 const KeyScan& CloudflareKvSink::scan_for(const ls_run& run) {
     std::string fingerprint;
     for (const EventKeys& event : event_keys(run))
@@ -61,7 +150,8 @@ const KeyScan& CloudflareKvSink::scan_for(const ls_run& run) {
     return *scan_;
 }
 
-void CloudflareKvSink::audit(const ls_run& run, const ls_report_sink& report) {
+void CloudflareKvSink::audit(const ls_run& given_run, const ls_report_sink& report) {
+    const ls_run& run = with_event_ids(given_run);
     scan_.reset();
     const KeyScan& scan = scan_for(run);
     std::vector<EventKeys> events = event_keys(run);
@@ -79,7 +169,8 @@ void CloudflareKvSink::audit(const ls_run& run, const ls_report_sink& report) {
 // loadseed writes. The scan audit just took is reused, because cleanup
 // deletes only generated names: a key created after the scan cannot be
 // deleted by it anyway.
-void CloudflareKvSink::check_cleanup(const ls_run& run, const ls_report_sink& report) {
+void CloudflareKvSink::check_cleanup(const ls_run& given_run, const ls_report_sink& report) {
+    const ls_run& run = with_event_ids(given_run);
     const KeyScan& scan = scan_for(run);
     std::vector<EventKeys> events = event_keys(run);
     uint64_t foreign = 0;
@@ -108,7 +199,8 @@ void CloudflareKvSink::check_cleanup(const ls_run& run, const ls_report_sink& re
                 LS_REFUSED);
 }
 
-void CloudflareKvSink::cleanup(const ls_run& run, ls_sink_summary& summary) {
+void CloudflareKvSink::cleanup(const ls_run& given_run, ls_sink_summary& summary) {
+    const ls_run& run = with_event_ids(given_run);
     std::vector<EventKeys> events = event_keys(run);
     uint64_t keys = 0;
     for (const EventKeys& event : events) keys += 2 * event.band_count();
@@ -188,7 +280,8 @@ uint64_t CloudflareKvSink::delete_event_keys(const EventKeys& event) {
     return *deleted;
 }
 
-ls_status CloudflareKvSink::verify(const ls_run& run, bool full, const ls_report_sink& report) {
+ls_status CloudflareKvSink::verify(const ls_run& given_run, bool full, const ls_report_sink& report) {
+    const ls_run& run = with_event_ids(given_run);
     scan_.reset();
     const KeyScan& scan = scan_for(run);
     std::vector<EventKeys> events = event_keys(run);

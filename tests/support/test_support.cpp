@@ -32,9 +32,15 @@ RunResult run(const std::string& program, const std::vector<std::string>& args, 
     for (auto& s : argv_strings) argv.push_back(s.data());
     argv.push_back(nullptr);
 
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-    env_strings.insert(env_strings.end(), env.begin(), env.end());
+    // `env` entries replace inherited variables of the same name.
+    std::vector<std::string> env_strings = env;
+    for (char** e = environ; *e; ++e) {
+        std::string entry = *e;
+        std::string name = entry.substr(0, entry.find('=') + 1);
+        bool replaced = false;
+        for (const std::string& given : env) replaced = replaced || given.rfind(name, 0) == 0;
+        if (!replaced) env_strings.push_back(entry);
+    }
     std::vector<char*> envp;
     for (auto& s : env_strings) envp.push_back(s.data());
     envp.push_back(nullptr);

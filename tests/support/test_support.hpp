@@ -15,7 +15,8 @@ struct RunResult {
 };
 
 // Runs `program` with `args`, stdin from /dev/null, and collects its output.
-// `env` entries (NAME=VALUE) are added to the environment.
+// `env` entries (NAME=VALUE) are added to the environment, replacing
+// inherited variables of the same name.
 RunResult run(const std::string& program, const std::vector<std::string>& args,
               const std::vector<std::string>& env = {});
 

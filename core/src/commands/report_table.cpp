@@ -25,12 +25,12 @@ void ReportTable::print(const std::string& heading) const {
         std::printf("  (nothing reported)\n");
         return;
     }
-    std::printf("  %-22s %-34s %12s %12s  %s\n", "what", "where", "expected", "found", "note");
+    std::printf("  %-32s %-26s %12s %12s  %s\n", "what", "where", "expected", "found", "note");
     for (const ReportRow& row : rows_) {
         std::string expected = row.expected < 0 ? "-" : grouped(static_cast<uint64_t>(row.expected));
         std::string note = row.note;
         if (row.mismatched()) note = "MISMATCH" + (note.empty() ? "" : ": " + note);
-        std::printf("  %-22s %-34s %12s %12s  %s\n", row.subject.c_str(), row.scope.c_str(), expected.c_str(),
+        std::printf("  %-32s %-26s %12s %12s  %s\n", row.subject.c_str(), row.scope.c_str(), expected.c_str(),
                     grouped(static_cast<uint64_t>(row.found < 0 ? 0 : row.found)).c_str(), note.c_str());
     }
 }
