@@ -6,6 +6,8 @@
 #
 #   1. loadseed seed-multi-event --sink postgres (KV stages skipped), then the
 #      same command again when everything already exists;
+#   1b. the same with --opt postgres.bulk-rebuild=off: a plain COPY into
+#      TapLog with its indexes and foreign keys in place;
 #   2. psql \copy of the same rows in the old seeder's order: bands by number,
 #      tap logs in random order;
 #   3. the same rows as multi-row INSERT statements of 5,000 rows, one
@@ -85,6 +87,16 @@ echo "1. loadseed --sink postgres"
     t0=$(seconds)
     "$loadseed" -q seed-multi-event --sink postgres --seed $seed --start $start >/dev/null
     printf "   re-run with everything present: %.2f s\n" "$(echo "$(seconds) - $t0" | bc)"
+    printf "   %s\n" "$(psql -At "$DATABASE_URL" -f "$work/counts.sql")"'
+
+echo "1b. loadseed --sink postgres --opt postgres.bulk-rebuild=off"
+"$with_postgres" bash -c '
+    set -e
+    "$loadseed" -q schema apply
+    /usr/bin/time -v -o "$work/time.txt" "$loadseed" -q seed-multi-event --sink postgres --seed $seed --start $start \
+        --opt postgres.bulk-rebuild=off >/dev/null
+    printf "   wall %s, peak RSS %s kB\n" "$(grep "Elapsed (wall" "$work/time.txt" | sed "s/.*: //")" \
+        "$(grep "Maximum resident" "$work/time.txt" | sed "s/.*: //")"
     printf "   %s\n" "$(psql -At "$DATABASE_URL" -f "$work/counts.sql")"'
 
 echo "2. psql \\copy, tap logs in random order"

@@ -1,5 +1,7 @@
 #include "copy_loader.hpp"
 
+#include "bulk_rebuild.hpp"
+
 #include <libpq-fe.h>
 
 namespace postgres_sink {
@@ -33,6 +35,18 @@ public:
     void execute(const std::string& statement, const std::string& doing) {
         PGresult* result = PQexec(connection_, statement.c_str());
         check(result, PGRES_COMMAND_OK, doing);
+    }
+
+    // Runs a query and returns its rows as text; throws on failure.
+    std::vector<std::vector<std::string>> query(const std::string& statement, const std::string& doing) {
+        PGresult* result = PQexec(connection_, statement.c_str());
+        if (!result || PQresultStatus(result) != PGRES_TUPLES_OK) check(result, PGRES_TUPLES_OK, doing);
+        std::vector<std::vector<std::string>> rows(PQntuples(result));
+        for (int row = 0; row < PQntuples(result); ++row)
+            for (int column = 0; column < PQnfields(result); ++column)
+                rows[row].emplace_back(PQgetvalue(result, row, column));
+        PQclear(result);
+        return rows;
     }
 
     void begin_copy(const std::string& statement, const std::string& doing) {
@@ -94,10 +108,12 @@ CopyLoader::CopyLoader(const ConnectionUrl& url, unsigned connections) : url_(ur
 CopyLoader::~CopyLoader() { abandon(); }
 
 std::shared_ptr<Load> CopyLoader::start(std::string label, std::vector<std::string> before_copy,
-                                        std::string copy_statement, std::shared_ptr<const Load> after, bool urgent) {
+                                        std::string copy_statement, std::shared_ptr<const Load> after, bool urgent,
+                                        std::string rebuild_table) {
     auto load = std::make_shared<Load>();
     load->after = std::move(after);
     load->urgent = urgent;
+    load->rebuild_table = std::move(rebuild_table);
     load->label = std::move(label);
     load->before_copy = std::move(before_copy);
     load->copy_statement = std::move(copy_statement);
@@ -145,6 +161,11 @@ double CopyLoader::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - created_).count();
 }
 
+bool CopyLoader::committed(const Load& load) const {
+    std::lock_guard lock(mutex_);
+    return load.state == Load::State::committed;
+}
+
 uint64_t CopyLoader::committed_rows() const {
     std::lock_guard lock(mutex_);
     return committed_rows_;
@@ -165,13 +186,21 @@ void CopyLoader::abandon() noexcept {
         if (worker->thread.joinable()) worker->thread.join();
 }
 
+bool CopyLoader::ready_locked(const Load& load) const {
+    if (load.after && load.after->state != Load::State::committed) return false;
+    // A load with a bulk rebuild runs alone (see Load::rebuild_table).
+    for (const auto& earlier : all_) {
+        if (earlier.get() == &load) break;
+        if (earlier->state == Load::State::committed) continue;
+        if (!load.rebuild_table.empty() || !earlier->rebuild_table.empty()) return false;
+    }
+    return true;
+}
+
 std::shared_ptr<Load> CopyLoader::take_ready_locked() {
-    auto ready = [](const std::shared_ptr<Load>& load) {
-        return !load->after || load->after->state == Load::State::committed;
-    };
     auto chosen = queued_.end();
     for (auto it = queued_.begin(); it != queued_.end(); ++it) {
-        if (!ready(*it)) continue;
+        if (!ready_locked(**it)) continue;
         if ((*it)->urgent) {
             chosen = it;
             break;
@@ -182,6 +211,50 @@ std::shared_ptr<Load> CopyLoader::take_ready_locked() {
     std::shared_ptr<Load> load = *chosen;
     queued_.erase(chosen);
     return load;
+}
+
+void CopyLoader::copy(Worker& worker, Load& load) {
+    const std::string doing = "loading the " + load.label;
+    worker.execute("BEGIN", doing);
+
+    // The table first, then the tables it references in name order, each
+    // before anything else of the transaction touches them.
+    BulkRebuild rebuild;
+    if (!load.rebuild_table.empty()) {
+        worker.execute(lock_table_statement(load.rebuild_table), doing);
+        rebuild = bulk_rebuild(worker.query(rebuild_query(load.rebuild_table), doing));
+        if (!rebuild.lock_referenced.empty()) worker.execute(rebuild.lock_referenced, doing);
+    }
+
+    // The DELETE of a partial set runs before the drops, so it still uses
+    // the indexes.
+    for (const std::string& statement : load.before_copy) worker.execute(statement, doing);
+    for (const std::string& statement : rebuild.drop) worker.execute(statement, doing);
+
+    worker.begin_copy(load.copy_statement, doing);
+    for (;;) {
+        std::string chunk;
+        {
+            std::unique_lock lock(mutex_);
+            work_ready_.wait(lock, [&] { return stopping_ || failure_ || load.ended || !load.chunks.empty(); });
+            if (stopping_ || failure_) throw Abandoned{};
+            if (load.chunks.empty()) break;  // ended and drained
+            chunk = std::move(load.chunks.front());
+            load.chunks.pop_front();
+            queued_bytes_ -= chunk.size();
+            progress_.notify_all();
+        }
+        worker.send(chunk, doing);
+    }
+    worker.finish_copy(doing, nullptr);
+    {
+        std::lock_guard lock(mutex_);
+        load.copied_at = seconds();
+    }
+
+    for (const std::string& statement : rebuild.recreate)
+        worker.execute(statement, "recreating the indexes and foreign keys after the " + load.label);
+    worker.execute("COMMIT", "committing the " + load.label);
 }
 
 void CopyLoader::run(Worker& worker) {
@@ -196,28 +269,7 @@ void CopyLoader::run(Worker& worker) {
                 load->started_at = seconds();
             }
 
-            const std::string doing = "loading the " + load->label;
-            worker.execute("BEGIN", doing);
-            for (const std::string& statement : load->before_copy) worker.execute(statement, doing);
-            worker.begin_copy(load->copy_statement, doing);
-
-            for (;;) {
-                std::string chunk;
-                {
-                    std::unique_lock lock(mutex_);
-                    work_ready_.wait(lock, [&] { return stopping_ || failure_ || load->ended || !load->chunks.empty(); });
-                    if (stopping_ || failure_) throw Abandoned{};
-                    if (load->chunks.empty()) break;  // ended and drained
-                    chunk = std::move(load->chunks.front());
-                    load->chunks.pop_front();
-                    queued_bytes_ -= chunk.size();
-                    progress_.notify_all();
-                }
-                worker.send(chunk, doing);
-            }
-
-            worker.finish_copy(doing, nullptr);
-            worker.execute("COMMIT", "committing the " + load->label);
+            copy(worker, *load);
 
             std::lock_guard lock(mutex_);
             load->state = Load::State::committed;

@@ -6,7 +6,8 @@
 // the server still indexes the previous event's, and several server backends
 // work at once. A free worker takes the first ready urgent load, else the
 // first ready load, in the order they were created; a load is ready when the
-// load it waits for has committed. Queued chunks of all loads together stay
+// load it waits for has committed. A load with a bulk rebuild runs alone
+// (see Load::rebuild_table). Queued chunks of all loads together stay
 // under max_queued_bytes, so memory is bounded whatever the row counts.
 #pragma once
 
@@ -37,6 +38,14 @@ struct Load {
     std::shared_ptr<const Load> after;
     // Taken before other loads that are ready, because later loads wait on it.
     bool urgent = false;
+    // The table whose foreign keys and secondary indexes are dropped before
+    // the COPY and recreated after it (see bulk_rebuild.hpp), as an SQL
+    // identifier, or empty. Such a load locks that table and the tables it
+    // references, so it runs alone: it starts once every load created before
+    // it has committed, and no load created after it starts until it commits.
+    // Loads of the same run on other connections then never wait for its
+    // locks, nor it for theirs, so they cannot deadlock with it.
+    std::string rebuild_table;
 
     enum class State { queued, running, committed, failed };
     State state = State::queued;
@@ -45,6 +54,7 @@ struct Load {
     uint64_t rows = 0;
     // Seconds since the loader started, for the timing log.
     double started_at = 0;
+    double copied_at = 0;  // the COPY ended; a bulk rebuild runs from here to the commit
     double committed_at = 0;
 };
 
@@ -66,7 +76,7 @@ public:
 
     // Queues a load; its chunks follow through push, then end.
     std::shared_ptr<Load> start(std::string label, std::vector<std::string> before_copy, std::string copy_statement,
-                                std::shared_ptr<const Load> after, bool urgent);
+                                std::shared_ptr<const Load> after, bool urgent, std::string rebuild_table = {});
     // Adds a chunk of COPY text that contains `rows` rows. Blocks while the queues
     // are full; throws the first failure of any load.
     void push(Load& load, std::string&& chunk, uint64_t rows);
@@ -78,6 +88,8 @@ public:
     void wait_all();
     // Throws the first failure of any load, if there was one.
     void check();
+    // Returns whether the load has committed.
+    bool committed(const Load& load) const;
     // Stops every worker: loads not yet committed roll back. Cannot fail.
     void abandon() noexcept;
 
@@ -89,6 +101,9 @@ private:
     class Worker;
 
     void run(Worker& worker);
+    // Sends one load through `worker` and commits it.
+    void copy(Worker& worker, Load& load);
+    bool ready_locked(const Load& load) const;
     // Removes and returns the load a free worker takes next, or null.
     std::shared_ptr<Load> take_ready_locked();
     void throw_failure_locked() const;

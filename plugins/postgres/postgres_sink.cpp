@@ -23,6 +23,7 @@
 // Each event's bands and each event's tap logs load in one transaction, so a
 // crash (even SIGKILL) leaves all or none of them, and the next run repairs
 // the rest. Loads run on parallel connections (see copy_loader.hpp).
+#include "bulk_rebuild.hpp"
 #include "copy_loader.hpp"
 #include "database_error.hpp"
 
@@ -46,11 +47,17 @@ namespace {
 using loadseed::Error;
 using loadseed::view;
 
-const std::array<ls_option_spec, 2> options = {{
+const std::array<ls_option_spec, 3> options = {{
     {"url", LS_OPTION_SECRET, nullptr,
      "PostgreSQL connection URL, e.g. postgresql://user:password@host:5432/db", "DATABASE_URL", 1},
     {"connections", LS_OPTION_INT, "2",
      "parallel COPY connections, 1 to 16; bands of several events load at once, tap logs after their event's bands",
+     nullptr, 0},
+    {"bulk-rebuild", LS_OPTION_STRING, "auto",
+     "auto, on or off: drop TapLog's secondary indexes and foreign keys in the tap-log load's transaction and "
+     "recreate them after its COPY, which locks TapLog, Band, Event and EventWindow against all other access "
+     "(ACCESS EXCLUSIVE) until that load commits; needs the role to own TapLog; auto does it when the load adds "
+     "at least as many rows as TapLog holds and the run is not sharded",
      nullptr, 0},
 }};
 
@@ -67,6 +74,7 @@ const std::array<std::pair<const char*, std::vector<const char*>>, 5> written_co
 }};
 
 constexpr const char* band_copy = R"(COPY "Band" ("id", "bandId", "eventId", "createdAt", "updatedAt") FROM STDIN)";
+constexpr const char* tap_table = R"("TapLog")";
 constexpr const char* tap_copy =
     R"(COPY "TapLog" ("id", "bandId", "eventId", "windowId", "tappedAt", "modeServed", "redirectUrl", "userAgent", )"
     R"("ipAddress") FROM STDIN)";
@@ -151,12 +159,16 @@ public:
     explicit PostgresSink(const loadseed::Host& host)
         : Sink(host),
           url_(host.require("url")),
-          connections_(host.int_option("connections", 2)) {
+          connections_(host.int_option("connections", 2)),
+          bulk_rebuild_(host.option_or("bulk-rebuild", "auto")) {
         if (url_.text().empty())
             throw Error("the connection URL is empty; set DATABASE_URL or --opt postgres.url",
                         LS_INVALID_ARGUMENT);
         if (connections_ < 1 || connections_ > 16)
             throw Error("option 'connections' must be 1 to 16, got " + std::to_string(connections_),
+                        LS_INVALID_ARGUMENT);
+        if (bulk_rebuild_ != "auto" && bulk_rebuild_ != "on" && bulk_rebuild_ != "off")
+            throw Error("option 'bulk-rebuild' must be auto, on or off, got '" + bulk_rebuild_ + "'",
                         LS_INVALID_ARGUMENT);
     }
 
@@ -206,8 +218,12 @@ public:
             summary.rows = loader_->committed_rows();
             for (const auto& load : loader_->loads()) {
                 char line[256];
-                std::snprintf(line, sizeof line, "%s: %s rows committed, loaded from %.1f s to %.1f s",
-                              load->label.c_str(), grouped(load->rows).c_str(), load->started_at, load->committed_at);
+                int length = std::snprintf(line, sizeof line, "%s: %s rows committed, loaded from %.1f s to %.1f s",
+                                           load->label.c_str(), grouped(load->rows).c_str(), load->started_at,
+                                           load->committed_at);
+                if (!load->rebuild_table.empty() && length > 0 && static_cast<size_t>(length) < sizeof line)
+                    std::snprintf(line + length, sizeof line - length, " (indexes and foreign keys from %.1f s)",
+                                  load->copied_at);
                 host().info(line);
             }
             loader_.reset();
@@ -441,12 +457,70 @@ private:
         }
         if (!loaded_all_bands_[e]) band_ids_ = read_band_ids(event);
 
-        start_load(label, std::move(before), tap_copy, std::move(after), true);
+        const uint64_t deleted = before.empty() ? 0 : stored;
+        std::string rebuild = choose_tap_rebuild(label, event.tap_count, deleted);
+        start_load(label, std::move(before), tap_copy, std::move(after), true, std::move(rebuild));
+        tap_loads_.push_back(load_);
         tap_event_field_.clear();
         append_field(tap_event_field_, event.id);
         user_agent_field_.clear();
         append_field(user_agent_field_, run_->user_agent);
         return LS_OK;
+    }
+
+    // Returns the table to rebuild around the tap-log load of `rows` rows
+    // (see bulk_rebuild.hpp), or empty for a plain COPY, and logs the choice.
+    // Checks everything before any row is sent, so a plain COPY is still open.
+    std::string choose_tap_rebuild(const std::string& label, uint64_t rows, uint64_t deleted) {
+        const std::string setting = "(bulk-rebuild=" + bulk_rebuild_ + ")";
+        if (bulk_rebuild_ == "off") return {};
+        if (bulk_rebuild_ == "auto" && run_->shard_count > 1) {
+            host().info(label + ": plain COPY, because other shards may load TapLog at the same time and a "
+                        "rebuild would lock them out " + setting);
+            return {};
+        }
+
+        const std::string reason = in_transaction<pqxx::read_transaction>(
+            "checking whether TapLog's indexes and foreign keys can be rebuilt",
+            [&](auto& t) { return std::string(t.exec1(eligibility_query(tap_table))[0].c_str()); });
+        if (!reason.empty() && bulk_rebuild_ == "on")
+            throw Error("cannot rebuild TapLog's indexes and foreign keys for the " + label + ": " + reason +
+                            "; nothing was loaded. Run as the owner of TapLog, or set --opt "
+                            "postgres.bulk-rebuild=off",
+                        LS_INVALID_ARGUMENT);
+        if (!reason.empty()) {
+            host().info(label + ": plain COPY, because " + reason + " " + setting);
+            return {};
+        }
+
+        if (bulk_rebuild_ == "auto") {
+            if (rows_after_delete(deleted, rows) > rows) {
+                host().info(label + ": plain COPY, because TapLog holds more rows than the " + grouped(rows) +
+                            " to load, so rebuilding its indexes would cost more than it saves " + setting);
+                return {};
+            }
+        }
+        host().info(label + ": dropping TapLog's secondary indexes and foreign keys and recreating them after "
+                    "the COPY, in its transaction; TapLog, Band, Event and EventWindow stay locked until it "
+                    "commits " + setting);
+        return tap_table;
+    }
+
+    // Returns how many rows TapLog contains once `deleted` of them are deleted,
+    // counting the rows of this run's tap loads not yet committed, but
+    // counting no further than `limit` + 1: the rebuild decision needs no
+    // more, and a full count of a large table takes long.
+    uint64_t rows_after_delete(uint64_t deleted, uint64_t limit) {
+        uint64_t counted = in_transaction<pqxx::read_transaction>("counting the rows of TapLog", [&](auto& t) {
+            return t.exec_params1(R"(SELECT count(*) FROM (SELECT 1 FROM "TapLog" LIMIT $1) t)", limit + deleted + 1)[0]
+                .template as<uint64_t>();
+        });
+        uint64_t remaining = counted > deleted ? counted - deleted : 0;
+        // NOTE: a load that commits between the count above and this check is
+        // counted twice; that can only turn a rebuild into a plain COPY.
+        for (const auto& load : tap_loads_)
+            if (!loader_->committed(*load)) remaining += load->rows;
+        return remaining;
     }
 
     // Reads the Band.id of every band number of `event`, page by page. Bands
@@ -491,8 +565,8 @@ private:
     }
 
     void start_load(const std::string& label, std::vector<std::string> before, const char* copy,
-                    std::shared_ptr<const Load> after, bool urgent) {
-        load_ = loader_->start(label, std::move(before), copy, std::move(after), urgent);
+                    std::shared_ptr<const Load> after, bool urgent, std::string rebuild_table = {}) {
+        load_ = loader_->start(label, std::move(before), copy, std::move(after), urgent, std::move(rebuild_table));
         chunk_.clear();
         chunk_.reserve(CopyLoader::chunk_bytes + 4096);
         chunk_rows_ = 0;
@@ -743,6 +817,7 @@ private:
 
     ConnectionUrl url_;
     int64_t connections_;
+    std::string bulk_rebuild_;  // auto, on or off
     ls_run* run_ = nullptr;
     std::string timestamp_;
     std::string database_;
@@ -755,6 +830,7 @@ private:
     std::vector<bool> loaded_all_bands_;
     std::vector<bool> band_load_deletes_;
     std::shared_ptr<const Load> last_urgent_band_load_;
+    std::vector<std::shared_ptr<const Load>> tap_loads_;
 
     // The stage being written.
     std::shared_ptr<Load> load_;
