@@ -2,6 +2,7 @@
 #include "commands/common.hpp"
 
 #include <loadseed/core/env_file.hpp>
+#include <loadseed/core/interrupt.hpp>
 #include <loadseed/core/seed_pipeline.hpp>
 
 #include <cstdio>
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
 
     cli::GlobalOptions global;
     app.add_option("--plugin-dir", global.plugin_dirs,
-                   "folder to search for plugins before LOADSEED_PLUGIN_PATH and the bundled ones; repeatable");
+                   "directory to search for plugins before LOADSEED_PLUGIN_PATH and the bundled ones; repeatable")
+        ->check(CLI::ExistingDirectory);
     app.add_option("--env", global.env_name, "load .env.NAME from the working folder (default: .env.staging if present)")
         ->each([&global](const std::string&) { global.env_given = true; });
     app.add_flag("-v,--verbose", global.verbose, "log debug lines");
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
         core::PluginSet plugins = core::discover_plugins(core::plugin_search_path(global.plugin_dirs));
         for (const core::Rejection& rejection : plugins.rejections)
             console.log(LS_LOG_WARNING, "", "skipped plugin " + rejection.path + ": " + rejection.reason);
+        core::install_interrupt_handlers();
         cli::Session session{global, console, plugins};
         return command(session);
     } catch (const cli::InputError& error) {

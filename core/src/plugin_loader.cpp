@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -88,6 +89,17 @@ std::string check_descriptor(const ls_plugin* d) {
 }
 
 bool load_plugin_file(const std::string& path, Plugin& plugin, std::string& reason) {
+    // dlopen's own message for a file that is not ELF at all is misleading
+    // ("Bad file descriptor"), so the magic number is checked first.
+    char magic[4] = {};
+    if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
+        size_t read = std::fread(magic, 1, sizeof magic, file);
+        std::fclose(file);
+        if (read != sizeof magic || std::memcmp(magic, "\x7f" "ELF", 4) != 0) {
+            reason = "not a shared library (no ELF header)";
+            return false;
+        }
+    }
     auto library = std::make_shared<boost::dll::shared_library>();
     boost::dll::fs::error_code error;
     // rtld_local keeps each plugin's symbols to itself, so two plugins may link

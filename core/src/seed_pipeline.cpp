@@ -1,5 +1,9 @@
 #include <loadseed/core/seed_pipeline.hpp>
 
+#include <loadseed/core/interrupt.hpp>
+
+#include <csignal>
+
 #include <cstring>
 
 namespace loadseed::core {
@@ -44,7 +48,7 @@ void SeedPipeline::prepare_sinks() {
     ls_run& run = model_.run();
     std::string resolved_by;
     for (auto& sink : sinks_) {
-        failure_context_ = "while preparing";
+        failure_context_.clear();  // the error names the step
         std::string before = ids_of(run);
         sink->prepare(run);
         std::string after = ids_of(run);
@@ -61,6 +65,8 @@ void SeedPipeline::prepare_sinks() {
 
 void SeedPipeline::write_to(const std::vector<SinkHandle*>& sinks, const ls_batch& batch, const Stage& stage,
                             uint64_t number) {
+    if (int signal = interrupt_signal())
+        throw SeedError(std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"), LS_ERROR);
     for (SinkHandle* sink : sinks) {
         failure_context_ = "in stage '" + stage.label + "', batch " + std::to_string(number) + " (rows " +
                            std::to_string(batch.first_row + 1) + " to " +
@@ -71,6 +77,7 @@ void SeedPipeline::write_to(const std::vector<SinkHandle*>& sinks, const ls_batc
 
 void SeedPipeline::run_stage(const Stage& stage) {
     failure_context_ = "at the start of stage '" + stage.label + "'";
+    writing_started_ = true;
     std::vector<SinkHandle*> active;
     for (auto& sink : sinks_)
         if (sink->begin_stage(stage.stage)) active.push_back(sink.get());
@@ -145,7 +152,7 @@ std::vector<SinkResult> SeedPipeline::run() {
 
         std::vector<SinkResult> results;
         for (auto& sink : sinks_) {
-            failure_context_ = "while finishing";
+            failure_context_.clear();
             ls_sink_summary summary = sink->finish();
             results.push_back({sink->name(), summary, sink->seconds()});
         }
@@ -158,7 +165,8 @@ std::vector<SinkResult> SeedPipeline::run() {
         if (auto* seed_error = dynamic_cast<const SeedError*>(&error)) status = seed_error->status();
         std::string message = error.what();
         if (!failure_context_.empty()) message += " [" + failure_context_ + "]";
-        throw SeedError(message + "; every sink abandoned its uncommitted work", status);
+        if (writing_started_) message += "; every sink abandoned its uncommitted work";
+        throw SeedError(message, status);
     }
 }
 

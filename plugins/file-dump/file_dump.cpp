@@ -30,6 +30,8 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
+#include <signal.h>
 #include <unistd.h>
 
 namespace {
@@ -91,6 +93,7 @@ public:
         if (run.dry_run) return;
 
         check_target();
+        remove_dead_staging();
         staging_ = out_.parent_path() / (out_.filename().string() + ".partial-" + std::to_string(::getpid()));
         std::error_code error;
         fs::remove_all(staging_, error);
@@ -156,24 +159,42 @@ public:
                 loadseed::report_line(report, "rows", path, -1, file["rows"].get<int64_t>());
         }
         loadseed::report_line(report, "KV pairs", "kv/", -1, (*manifest)["kvPairs"].get<int64_t>(),
-                              "in " + std::to_string(kv_files) + " bulk files");
+                              "in " + std::to_string(kv_files) + (kv_files == 1 ? " bulk file" : " bulk files"));
     }
 
-    void check_cleanup(const ls_run&, const ls_report_sink&) override {
+    // Refuses unless the folder is a data set of this scenario's organization
+    // and holds nothing but the files its manifest lists.
+    void check_cleanup(const ls_run& run, const ls_report_sink&) override {
         std::error_code error;
         if (!fs::exists(out_, error)) return;
-        if (!read_manifest())
+        std::optional<nlohmann::json> manifest = read_manifest();
+        if (!manifest)
             throw Error("refusing to delete " + out_.string() +
                             ": it has no loadseed manifest.json, so it may hold someone else's files",
+                        LS_REFUSED);
+        const std::string slug = manifest->value("scenario", nlohmann::json::object())
+                                     .value("organization", nlohmann::json::object())
+                                     .value("slug", "");
+        if (slug != run.organization.slug)
+            throw Error("refusing to delete " + out_.string() + ": it holds the data set of organization '" + slug +
+                            "', not the scenario's '" + run.organization.slug +
+                            "'; pass that data set's --scenario, or another --out",
+                        LS_REFUSED);
+        if (std::string stranger = unlisted_file(*manifest); !stranger.empty())
+            throw Error("refusing to delete " + out_.string() + ": it holds " + stranger +
+                            ", which loadseed did not write; move it out, then re-run",
                         LS_REFUSED);
     }
 
     void cleanup(const ls_run& run, ls_sink_summary& summary) override {
         std::error_code error;
         if (!fs::exists(out_, error) || run.dry_run) return;
-        auto removed = fs::remove_all(out_, error);
+        uint64_t files = 0;
+        for (const auto& entry : fs::recursive_directory_iterator(out_, error)) files += entry.is_regular_file();
+        fs::remove_all(out_, error);
         if (error) throw Error("cannot delete " + out_.string() + ": " + error.message());
-        summary.files = removed;
+        remove_dead_staging();
+        summary.files = files;
         std::snprintf(summary.detail, sizeof summary.detail, "deleted %s", out_.string().c_str());
     }
 
@@ -198,17 +219,20 @@ public:
             bands += run.events[i].total_bands;
             taps += run.events[i].total_taps;
         }
-        uint64_t band_rows = 0, tap_rows = 0;
+        // Rows are counted in the files themselves, not taken from the
+        // manifest, so a truncated or edited file shows as a difference.
+        const uint64_t band_rows = count_in_file(out_ / "band.csv", "\n", 1);
+        const uint64_t tap_rows = count_in_file(out_ / "tap_log.csv", "\n", 1);
+        uint64_t kv_pairs = 0;
         for (const auto& file : (*manifest)["files"]) {
-            if (file["path"] == "band.csv") band_rows = file["rows"];
-            if (file["path"] == "tap_log.csv") tap_rows = file["rows"];
+            const std::string path = file["path"];
+            if (path.rfind("kv/", 0) == 0) kv_pairs += count_in_file(out_ / path, "{\"key\":", 0);
         }
         const uint64_t shards = (*manifest)["shard"]["count"];
         const std::string scope = out_.string() + (shards > 1 ? " (one shard)" : "");
-        check("Band rows", scope, shards > 1 ? band_rows : bands, band_rows);
-        check("TapLog rows", scope, shards > 1 ? tap_rows : taps, tap_rows);
-        check("KV pairs", scope, shards > 1 ? (*manifest)["kvPairs"].get<uint64_t>() : 2 * bands,
-              (*manifest)["kvPairs"].get<uint64_t>());
+        check("Band rows", scope, shards > 1 ? manifest_rows(*manifest, "band.csv") : bands, band_rows);
+        check("TapLog rows", scope, shards > 1 ? manifest_rows(*manifest, "tap_log.csv") : taps, tap_rows);
+        check("KV pairs", scope, shards > 1 ? (*manifest)["kvPairs"].get<uint64_t>() : 2 * bands, kv_pairs);
 
         uint64_t intact = 0, listed = (*manifest)["files"].size();
         std::string first_bad;
@@ -233,10 +257,74 @@ private:
         if (!fs::exists(out_, error)) return;
         if (!fs::is_directory(out_, error))
             throw Error(out_.string() + " exists and is not a folder; choose another --out", LS_INVALID_ARGUMENT);
-        if (fs::is_empty(out_, error) || fs::exists(out_ / "manifest.json", error)) return;
+        if (fs::is_empty(out_, error)) return;
+        if (std::optional<nlohmann::json> manifest = read_manifest()) {
+            if (std::string stranger = unlisted_file(*manifest); !stranger.empty())
+                throw Error(out_.string() + " holds " + stranger +
+                                ", which loadseed did not write, and a run replaces the folder whole; move it out "
+                                "or choose another --out",
+                            LS_INVALID_ARGUMENT);
+            return;
+        }
         throw Error(out_.string() +
                         " exists and is not a loadseed data set (no manifest.json); choose another --out or empty it",
                     LS_INVALID_ARGUMENT);
+    }
+
+    // Returns how often `needle` occurs in `path`, less `header_lines`; 0 when
+    // the file cannot be read. Reads in blocks, so memory stays small.
+    static uint64_t count_in_file(const fs::path& path, std::string_view needle, uint64_t header_lines) {
+        std::FILE* file = std::fopen(path.c_str(), "rb");
+        if (!file) return 0;
+        uint64_t found = 0;
+        std::string block(1 << 20, '\0');
+        std::string carry;
+        size_t n;
+        while ((n = std::fread(block.data(), 1, block.size(), file)) > 0) {
+            std::string text = carry + block.substr(0, n);
+            for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size()))
+                ++found;
+            // Keep a tail so a needle split across two blocks is still found once.
+            size_t keep = std::min(text.size(), needle.size() - 1);
+            carry = text.substr(text.size() - keep);
+        }
+        std::fclose(file);
+        return found > header_lines ? found - header_lines : 0;
+    }
+
+    static uint64_t manifest_rows(const nlohmann::json& manifest, const std::string& path) {
+        for (const auto& file : manifest["files"])
+            if (file["path"] == path) return file["rows"];
+        return 0;
+    }
+
+    // Returns the first file or folder under --out that the manifest does not
+    // list, relative to --out, or "" when there is none.
+    std::string unlisted_file(const nlohmann::json& manifest) const {
+        std::set<std::string> listed = {"manifest.json", "kv"};
+        for (const auto& file : manifest["files"]) listed.insert(file["path"].get<std::string>());
+        std::error_code error;
+        for (const auto& entry : fs::recursive_directory_iterator(out_, error)) {
+            std::string relative = entry.path().lexically_relative(out_).generic_string();
+            if (!listed.count(relative)) return relative;
+        }
+        return "";
+    }
+
+    // Removes staging folders of earlier runs that were killed before they
+    // could clean up: <out>.partial-<pid> whose process no longer exists.
+    void remove_dead_staging() const {
+        const std::string prefix = out_.filename().string() + ".partial-";
+        fs::path parent = out_.parent_path().empty() ? fs::path(".") : out_.parent_path();
+        std::error_code error;
+        for (const auto& entry : fs::directory_iterator(parent, error)) {
+            std::string name = entry.path().filename().string();
+            if (name.rfind(prefix, 0) != 0) continue;
+            pid_t pid = static_cast<pid_t>(std::atoll(name.c_str() + prefix.size()));
+            if (pid <= 0 || pid == ::getpid() || (::kill(pid, 0) == 0 || errno != ESRCH)) continue;
+            fs::remove_all(entry.path(), error);
+            host().info("removed " + entry.path().string() + ", left by an interrupted run");
+        }
     }
 
     std::optional<nlohmann::json> read_manifest() const {

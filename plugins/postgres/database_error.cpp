@@ -36,10 +36,18 @@ loadseed::Error connection_error(const ConnectionUrl& url, const std::string& me
     std::string reason = one_line(message);
     const bool login = reason.find("authentication failed") != std::string::npos ||
                        reason.find("no password supplied") != std::string::npos;
-    std::string hint = login ? "check the user name and password in DATABASE_URL or --opt postgres.url"
-                             : "check that the server runs and that DATABASE_URL or --opt postgres.url names it";
-    return loadseed::Error(url.redact("cannot connect to " + url.masked() + ": " + reason + "; " + hint),
-                           login ? LS_UNAUTHORIZED : LS_UNAVAILABLE);
+    // libpq's messages for a connection string it cannot parse.
+    const bool malformed = reason.find("missing \"=\"") != std::string::npos ||
+                           reason.find("invalid connection option") != std::string::npos ||
+                           reason.find("invalid URI") != std::string::npos ||
+                           reason.find("invalid integer value") != std::string::npos ||
+                           reason.find("unterminated quoted string") != std::string::npos;
+    std::string hint = login       ? "check the user name and password in DATABASE_URL or --opt postgres.url"
+                       : malformed ? "DATABASE_URL or --opt postgres.url must look like "
+                                     "postgresql://user:password@host:5432/database"
+                                   : "check that the server runs and that DATABASE_URL or --opt postgres.url names it";
+    ls_status status = login ? LS_UNAUTHORIZED : malformed ? LS_INVALID_ARGUMENT : LS_UNAVAILABLE;
+    return loadseed::Error(url.redact("cannot connect to " + url.masked() + ": " + reason + "; " + hint), status);
 }
 
 loadseed::Error statement_error(const ConnectionUrl& url, const std::string& doing, const std::string& message,

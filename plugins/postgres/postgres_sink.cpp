@@ -667,6 +667,7 @@ public:
                             run.organization.slug + "'); nothing was deleted. Check the scenario and DATABASE_URL",
                         LS_REFUSED);
         in_transaction<pqxx::read_transaction>("checking the events of " + org->name, [&](auto& t) {
+            check_band_shapes(t, run, *org);
             for (const auto& row :
                  t.exec_params(R"(SELECT "name" FROM "Event" WHERE "orgId" = $1 ORDER BY "name")", org->id)) {
                 std::string name = row[0].c_str();
@@ -735,6 +736,9 @@ public:
                       t.exec_params1(std::string(R"(SELECT count(*) FROM "Band" WHERE )") + band_condition, event_id,
                                      all.low, all.high, all.length)[0]
                           .template as<int64_t>());
+                check("bands, any bandId", name, static_cast<int64_t>(event.total_bands),
+                      t.exec_params1(R"(SELECT count(*) FROM "Band" WHERE "eventId" = $1)", event_id)[0]
+                          .template as<int64_t>());
                 check("tap logs", name, static_cast<int64_t>(event.total_taps),
                       t.exec_params1(R"(SELECT count(*) FROM "TapLog" WHERE "eventId" = $1)", event_id)[0]
                           .template as<int64_t>());
@@ -760,6 +764,32 @@ public:
     }
 
 private:
+    // Refuses when a scenario event holds a band whose bandId is not the
+    // event's prefix followed by band_number_width digits: such a band was
+    // not made by a seed run, and deleting the event would delete it.
+    template <class Transaction>
+    void check_band_shapes(Transaction& t, const ls_run& run, const StoredOrganization& org) {
+        for (size_t i = 0; i < run.event_count; ++i) {
+            const ls_event& event = run.events[i];
+            std::string pattern = "^";
+            for (char c : std::string(event.band_prefix)) {
+                if (std::strchr("\\.^$|?*+()[]{}", c)) pattern += '\\';
+                pattern += c;
+            }
+            pattern += "[0-9]{" + std::to_string(event.band_number_width) + "}$";
+            pqxx::result foreign = t.exec_params(
+                R"(SELECT b."bandId" FROM "Band" b JOIN "Event" e ON e."id" = b."eventId"
+                   WHERE e."orgId" = $1 AND e."name" = $2 AND b."bandId" !~ $3 LIMIT 1)",
+                org.id, std::string(event.name), pattern);
+            if (!foreign.empty())
+                throw Error("refusing to clean up: event \"" + std::string(event.name) + "\" holds band \"" +
+                                foreign[0][0].c_str() + "\", which does not have the shape a seed run writes (" +
+                                event.band_prefix + " and " + std::to_string(event.band_number_width) +
+                                " digits); nothing was deleted. Move or delete that band by hand, then re-run",
+                            LS_REFUSED);
+        }
+    }
+
     // Connects and checks the schema, for commands that only read or delete.
     void open_for_inspection() {
         if (connection_) return;

@@ -4,6 +4,11 @@
 #include "test_support.hpp"
 
 #include <regex>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+
+extern char** environ;
 
 using loadseed::test::run_loadseed;
 using loadseed::test::TempDir;
@@ -99,4 +104,72 @@ TEST_CASE("cleanup against production needs --confirm", "[cleanup]") {
     auto missing_env = in_dir(args({"--env", "qa", "cleanup"}, out));
     CHECK(missing_env.status == 2);
     CHECK_THAT(missing_env.err, Catch::Contains("--env qa: file .env.qa not found"));
+}
+
+TEST_CASE("cleanup refuses files it did not write", "[cleanup]") {
+    TempDir dir;
+    const std::string out = dir / "out";
+    REQUIRE(run_loadseed(args({"seed-multi-event"}, out)).status == 0);
+    loadseed::test::write_file(fs::path(out) / "NOTES.txt", "mine");
+
+    auto result = run_loadseed(args({"cleanup"}, out));
+    CHECK(result.status == 3);
+    CHECK_THAT(result.err, Catch::Contains("it holds NOTES.txt, which loadseed did not write"));
+    CHECK(fs::exists(fs::path(out) / "NOTES.txt"));
+
+    // A re-seed, which replaces the folder whole, refuses too.
+    auto reseed = run_loadseed(args({"seed-multi-event"}, out));
+    CHECK(reseed.status == 2);
+    CHECK_THAT(reseed.err, Catch::Contains("holds NOTES.txt, which loadseed did not write"));
+    CHECK(fs::exists(fs::path(out) / "NOTES.txt"));
+}
+
+TEST_CASE("cleanup refuses another scenario's data set", "[cleanup]") {
+    TempDir dir;
+    const std::string out = dir / "out";
+    REQUIRE(run_loadseed({"seed-multi-event", "--scenario", std::string(LOADSEED_SOURCE_DIR) +
+                                                                 "/examples/scenarios/tiny.json", "--out", out})
+                .status == 0);
+    auto result = run_loadseed({"cleanup", "--out", out});
+    CHECK(result.status == 3);
+    CHECK_THAT(result.err, Catch::Contains("organization 'loadtest-smoke', not the scenario's 'loadtest-org'"));
+    CHECK(fs::exists(fs::path(out) / "manifest.json"));
+}
+
+TEST_CASE("verify counts rows in the files", "[verify]") {
+    TempDir dir;
+    const std::string out = dir / "out";
+    REQUIRE(run_loadseed(args({"seed-multi-event"}, out)).status == 0);
+    // Drop the last tap log row: the row count must catch it.
+    std::string taps = loadseed::test::read_file(fs::path(out) / "tap_log.csv");
+    taps.erase(taps.rfind('\n', taps.size() - 2) + 1);
+    loadseed::test::write_file(fs::path(out) / "tap_log.csv", taps);
+    auto result = run_loadseed(args({"verify"}, out));
+    CHECK(result.status == 4);
+    CHECK_THAT(result.err, Catch::Contains("TapLog rows " + out + " expected 5000, found 4999"));
+}
+
+TEST_CASE("interrupted seed leaves no staging folder", "[cleanup]") {
+    TempDir dir;
+    const std::string out = dir / "out";
+    pid_t pid = 0;
+    std::vector<std::string> arguments = {LOADSEED_BINARY, "seed-multi-event", "--out", out, "--bands-per-event",
+                                          "2000000"};
+    std::vector<char*> argv;
+    for (auto& a : arguments) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid, LOADSEED_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
+    bool staged = false;
+    for (int i = 0; i < 500 && !staged; ++i) {
+        for (const auto& entry : fs::directory_iterator(dir.path()))
+            staged = staged || entry.path().filename().string().rfind("out.partial", 0) == 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(staged);
+    ::kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(fs::is_empty(dir.path()));
 }

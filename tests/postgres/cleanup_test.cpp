@@ -153,3 +153,20 @@ TEST_CASE("killed cleanup is finished by the next") {
     CHECK(db.count("TapLog") == 0);
     CHECK(db.count("Organization") == 0);
 }
+
+TEST_CASE("gate refuses a band of another shape") {
+    TestDatabase db("lt_cleanup_band_shape");
+    const std::string scenario = temporary_file("shape.json", scenario_json(1, 50, 0));
+    REQUIRE(run(db, {"seed-multi-event"}, scenario).status == 0);
+    db.execute(R"(INSERT INTO "Band" ("id", "bandId", "eventId", "updatedAt")
+                  SELECT 'real-band', 'REAL-0001', "id", now() FROM "Event")");
+    Result result = run(db, {"cleanup"}, scenario);
+    CHECK(result.status == 3);
+    CHECK_THAT(result.err, Catch::Contains("holds band \"REAL-0001\", which does not have the shape"));
+    CHECK(db.count("Band") == 51);
+
+    // verify counts the stray band too.
+    Result verified = run(db, {"verify"}, scenario);
+    CHECK(verified.status == 4);
+    CHECK_THAT(verified.err, Catch::Contains("bands, any bandId LT Event 1 expected 50, found 51"));
+}

@@ -77,7 +77,7 @@ int run_cleanup(Session& session, const CleanupOptions& options) {
         if (options.json)
             std::printf("%s\n", report.dump(2).c_str());
         else
-            std::printf("dry run: the safety checks passed; the records above would be deleted, nothing was\n");
+            std::printf("dry run: the safety checks passed; a cleanup would delete the records above\n");
         return exit_ok;
     }
 

@@ -8,17 +8,22 @@ namespace loadseed::cli {
 
 void add_scenario_options(CLI::App& command, ScenarioOptions& options, bool run_settings) {
     command.add_option("--scenario", options.scenario_file,
-                       "scenario JSON file (see examples/scenarios); without it, the old seeder's three events")
+                       "scenario JSON file (see examples/scenarios); without it, the default data set: three events of "
+                       "200,000 bands, 600,000 tap logs on the first")
         ->check(CLI::ExistingFile);
-    command.add_option("--bands-per-event", options.bands_per_event, "override every event's band count");
+    command.add_option("--bands-per-event", options.bands_per_event, "override every event's band count")
+        ->check(CLI::PositiveNumber);
     command.add_option("--taps", options.taps,
-                       "override the tap log count of every event that has tap logs (of the first event if none has)");
+                       "override the tap log count of every event that has tap logs (of the first event if none has)")
+        ->check(CLI::NonNegativeNumber);
     if (!run_settings) return;
     command.add_option("--seed", options.seed,
                        "random seed; the same seed, --start and scenario give byte-identical data (default: random, "
-                       "printed in the summary)");
+                       "printed in the summary)")
+        ->check(CLI::NonNegativeNumber);
     command.add_option("--start", options.start,
-                       "pin the run's clock, e.g. 2026-05-01T18:00:00Z (UTC); every timestamp derives from it "
+                       "pin the run's clock, e.g. 2026-05-01T18:00:00Z (UTC); every timestamp derives from it, and tap "
+                       "logs fall in the 6 hours before it unless the scenario's tapWindow says otherwise "
                        "(default: now)");
     command.add_option("--shard", options.shard, "produce only shard K of N (bands and tap logs split by range)")
         ->default_str("1/1");

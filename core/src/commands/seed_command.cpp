@@ -152,7 +152,7 @@ void add_seed_command(CLI::App& app, std::function<int(Session&)>& run) {
     CLI::App* command = app.add_subcommand(
         "seed-multi-event",
         "Seed the load-test organization, its events, LIVE windows, bands, KV keys and tap logs into the selected "
-        "sinks. Safe to re-run: sinks skip what they already hold.");
+        "sinks. Safe to re-run: sinks skip what they already hold and repair what is partial.");
     add_scenario_options(*command, options->scenario, true);
     add_sink_options(*command, options->sinks, "write to");
     command->add_option("--generator", options->generator, "tap generator plugin (gaussian or uniform)")

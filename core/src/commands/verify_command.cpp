@@ -51,7 +51,7 @@ int run_verify(Session& session, const VerifyOptions& options) {
         std::string first;
         for (size_t i = 0; i < mismatches.size() && i < 3; ++i) first += (i ? "; " : "") + mismatches[i];
         session.console.log(LS_LOG_ERROR, "", "verify found " + std::to_string(mismatches.size()) +
-                                                  " mismatches: " + first + (mismatches.size() > 3 ? "; ..." : "") +
+                                                  (mismatches.size() == 1 ? " mismatch: " : " mismatches: ") + first + (mismatches.size() > 3 ? "; ..." : "") +
                                                   "; re-run seed-multi-event to repair");
         return exit_mismatch;
     }

@@ -62,6 +62,7 @@ private:
     Console& console_;
     BatchBuilder builder_;
     std::string failure_context_;
+    bool writing_started_ = false;  // whether any stage began, so sinks may hold uncommitted work
 };
 
 }  // namespace loadseed::core
