@@ -34,7 +34,7 @@ std::vector<SeedPipeline::Stage> SeedPipeline::plan_stages() const {
         stage.row_count = rows;
         stages.push_back({stage, std::string(what) + " " + run.events[event_index].name});
     };
-    // Bands and KV keys event by event, as the old seeder does; tap logs last,
+    // Bands and KV keys event by event, as the TypeScript seeder did; tap logs last,
     // because they reference bands that must already be stored.
     for (uint32_t e = 0; e < run.event_count; ++e) {
         add(LS_TABLE_BAND, e, run.events[e].band_count, "bands");

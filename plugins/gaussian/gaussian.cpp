@@ -70,6 +70,6 @@ private:
 }  // namespace
 
 LOADSEED_GENERATOR_PLUGIN(GaussianGenerator, "gaussian", "1.0.0",
-                          "Tap times from a normal distribution over the tap window (the old "
-                          "seeder's shape)",
+                          "Tap times from a normal distribution over the tap window, by default centred with a "
+                          "standard deviation of 1/6 of the window",
                           options)

@@ -30,7 +30,7 @@ const std::array<ls_option_spec, 4> options = {{
      nullptr, 0},
     {"fail-status", LS_OPTION_STRING, "error", "status of the injected failure: error, unavailable or unauthorized",
      nullptr, 0},
-    {"skip", LS_OPTION_STRING, "", "comma-separated tables to skip: band, kv, tap", nullptr, 0},
+    {"skip", LS_OPTION_STRING, nullptr, "comma-separated tables to skip: band, kv, tap", nullptr, 0},
 }};
 
 const char* table_name(ls_table table) {
