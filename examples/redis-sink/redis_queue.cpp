@@ -6,6 +6,7 @@
 // consumer never sees half a load and a failed run leaves the old list.
 // Bands and KV pairs are not this sink's business; it skips those stages.
 #include <loadseed/sdk.hpp>
+#include <loadseed/text.hpp>
 #include <loadseed/timestamp.hpp>
 
 #include <hiredis/hiredis.h>
@@ -30,24 +31,7 @@ struct ReplyDeleter {
 };
 using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
-// Appends `text` as a JSON string literal; band ids and URLs come from the
-// scenario, so they are escaped like any user text.
-void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-}
+using loadseed::append_json_string;
 
 class RedisQueueSink : public loadseed::Sink {
 public:

@@ -8,32 +8,6 @@
 
 namespace cloudflare_kv {
 
-void append_json_string(std::string& out, std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out.push_back('"');
-    size_t plain_from = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(text.substr(plain_from, i - plain_from));
-        plain_from = i + 1;
-        out.push_back('\\');
-        switch (c) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '\n': out.push_back('n'); break;
-        case '\r': out.push_back('r'); break;
-        case '\t': out.push_back('t'); break;
-        default:
-            out.append("u00");
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    out.append(text.substr(plain_from));
-    out.push_back('"');
-}
-
 BulkBodyWriter::BulkBodyWriter(size_t max_items, size_t max_bytes) : max_items_(max_items), max_bytes_(max_bytes) {}
 
 void BulkBodyWriter::add(std::string_view item, std::string_view key) {

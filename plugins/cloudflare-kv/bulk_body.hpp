@@ -4,6 +4,8 @@
 // the byte limit would be passed, so no request breaks the API's limits.
 #pragma once
 
+#include <loadseed/text.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -15,8 +17,7 @@
 
 namespace cloudflare_kv {
 
-// Appends `text` as a quoted JSON string.
-void append_json_string(std::string& out, std::string_view text);
+using loadseed::append_json_string;
 
 // One finished body: the JSON text and the items it carries, counted from
 // the first item given to the BulkBodyWriter.

@@ -432,7 +432,7 @@ private:
             if (row.value.data != cached_value_.data || row.value.size != cached_value_.size) {
                 cached_value_ = row.value;
                 escaped_value_.clear();
-                file_dump::append_json_string(escaped_value_, view(row.value));
+                loadseed::append_json_string(escaped_value_, view(row.value));
             }
             f.append(escaped_value_);
             f.append('}');

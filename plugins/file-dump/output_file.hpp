@@ -2,6 +2,8 @@
 // writes, so the manifest needs no second pass over hundreds of megabytes.
 #pragma once
 
+#include <loadseed/text.hpp>
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -11,8 +13,7 @@ struct evp_md_ctx_st;
 
 namespace file_dump {
 
-// Appends `text` to `out` as a JSON string literal, quotes included.
-void append_json_string(std::string& out, std::string_view text);
+using loadseed::append_json_string;
 
 class OutputFile {
 public:
@@ -30,7 +31,7 @@ public:
     void append(char c) { buffer_.push_back(c); }
     // Appends a CSV field, quoted only when it holds a comma, quote or line break.
     void append_csv(std::string_view field);
-    void append_json_string(std::string_view text) { file_dump::append_json_string(buffer_, text); }
+    void append_json_string(std::string_view text) { loadseed::append_json_string(buffer_, text); }
     // Ends a row: a line break, counted.
     void end_row() {
         buffer_.push_back('\n');

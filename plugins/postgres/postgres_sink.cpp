@@ -28,6 +28,7 @@
 #include "database_error.hpp"
 
 #include <loadseed/sdk.hpp>
+#include <loadseed/text.hpp>
 #include <loadseed/timestamp.hpp>
 
 #include <pqxx/pqxx>
@@ -112,15 +113,7 @@ std::string band_id_text(const ls_event& event, uint64_t number) {
     return event.band_prefix + digits;
 }
 
-std::string grouped(uint64_t value) {
-    std::string digits = std::to_string(value);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
+using loadseed::grouped;
 
 // The Band.id of every band number of one event, in one flat array.
 class BandIds {

@@ -152,14 +152,4 @@ std::vector<std::unique_ptr<core::SinkHandle>> open_sinks(const std::vector<std:
     return sinks;
 }
 
-std::string grouped(uint64_t value) {
-    std::string digits = std::to_string(value);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 }  // namespace loadseed::cli

@@ -7,6 +7,7 @@
 #include <loadseed/core/instances.hpp>
 #include <loadseed/core/options.hpp>
 #include <loadseed/core/run_model.hpp>
+#include <loadseed/text.hpp>
 
 #include <memory>
 #include <optional>
@@ -63,7 +64,6 @@ std::vector<std::unique_ptr<core::SinkHandle>> open_sinks(const std::vector<std:
                                                           std::map<std::string, core::OptionValues>& options,
                                                           core::Console& console);
 
-// Formats 1234567 as "1,234,567".
-std::string grouped(uint64_t value);
+using loadseed::grouped;
 
 }  // namespace loadseed::cli
