@@ -178,6 +178,7 @@ void KvClient::start_ready() {
                            " (options rate-limit and rate-window)");
             }
             rate_limited_ = true;
+            rate_limited_until_ = slot;
             return;
         }
         rate_limited_ = false;
@@ -361,6 +362,9 @@ int KvClient::poll_timeout_ms() const {
         auto now = Clock::now();
         auto earliest = queue_.front().not_before;
         for (const Pending& pending : queue_) earliest = std::min(earliest, pending.not_before);
+        // A request held back by the rate limit is not ready before its slot;
+        // without this the loop would poll with a zero timeout and spin.
+        if (rate_limited_) earliest = std::max(earliest, rate_limited_until_);
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now).count();
         timeout = std::min<long>(timeout, std::max<long>(wait, 0));
     }

@@ -132,6 +132,7 @@ private:
     ClientCounters counters_;
     std::optional<loadseed::Error> failure_;
     bool rate_limited_ = false;
+    std::chrono::steady_clock::time_point rate_limited_until_{};  // when the rate limit frees a slot
     uint64_t logged_retries_ = 0;
 };
 

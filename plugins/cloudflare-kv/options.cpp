@@ -14,7 +14,7 @@ const std::array<ls_option_spec, 15> option_specs = {{
      "API base URL; point it at a local emulator for tests and offline runs", "CF_API_BASE_URL", 0},
     {"concurrency", LS_OPTION_INT, "4", "requests in flight at once, 1 to 64", nullptr, 0},
     {"rate-limit", LS_OPTION_INT, "1100",
-     "requests allowed per rate-window; the API allows 1200 per 5 minutes per token", nullptr, 0},
+     "requests allowed per rate-window; the API allows 1200 per 5 minutes per token", "CF_API_RATE_LIMIT", 0},
     {"rate-window", LS_OPTION_INT, "300", "length of the rate-limit window, in seconds", nullptr, 0},
     {"max-attempts", LS_OPTION_INT, "8", "attempts per request before the run stops (1 = no retries)", nullptr, 0},
     {"backoff-ms", LS_OPTION_INT, "500", "delay before the first retry, in ms; doubles on each further retry",

@@ -180,7 +180,7 @@ std::vector<std::string> Emulator::sink_options() const {
 }
 
 void clear_cloudflare_environment() {
-    for (const char* name : {"CF_API_TOKEN", "CF_ACCOUNT_ID", "CF_KV_NAMESPACE_ID", "CF_API_BASE_URL"})
+    for (const char* name : {"CF_API_TOKEN", "CF_ACCOUNT_ID", "CF_KV_NAMESPACE_ID", "CF_API_BASE_URL", "CF_API_RATE_LIMIT"})
         unsetenv(name);
 }
 
