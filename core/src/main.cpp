@@ -2,7 +2,6 @@
 #include "commands/common.hpp"
 
 #include <loadseed/core/env_file.hpp>
-#include <loadseed/core/interrupt.hpp>
 #include <loadseed/core/seed_pipeline.hpp>
 
 #include <cstdio>
@@ -75,7 +74,6 @@ int main(int argc, char** argv) {
         core::PluginSet plugins = core::discover_plugins(core::plugin_search_path(global.plugin_dirs));
         for (const core::Rejection& rejection : plugins.rejections)
             console.log(LS_LOG_WARNING, "", "skipped plugin " + rejection.path + ": " + rejection.reason);
-        core::install_interrupt_handlers();
         cli::Session session{global, console, plugins};
         return command(session);
     } catch (const cli::InputError& error) {

@@ -164,10 +164,11 @@ void CloudflareKvSink::finish(ls_sink_summary& summary) {
     summary.requests = counters.requests;
     summary.retries = counters.retries;
     summary.bytes = counters.bytes_sent;
-    std::snprintf(summary.detail, sizeof summary.detail,
-                  "namespace %s, %llu retries (%llu answered 429), %llu connections", settings_.namespace_id.c_str(),
-                  static_cast<unsigned long long>(counters.retries), static_cast<unsigned long long>(counters.throttled),
-                  static_cast<unsigned long long>(counters.connections));
+    std::snprintf(summary.detail, sizeof summary.detail, "namespace %s, %llu retries (%llu after HTTP 429), %llu %s",
+                  settings_.namespace_id.c_str(), static_cast<unsigned long long>(counters.retries),
+                  static_cast<unsigned long long>(counters.throttled),
+                  static_cast<unsigned long long>(counters.connections),
+                  counters.connections == 1 ? "connection" : "connections");
 }
 
 void CloudflareKvSink::abandon() noexcept {

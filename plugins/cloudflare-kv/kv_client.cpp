@@ -170,7 +170,9 @@ void KvClient::start_ready() {
 
         auto slot = limiter_.next_start(now);
         if (slot > now) {
-            if (!rate_limited_) {
+            // One line per wait of a second or more; the short waits that
+            // follow while the window slides would repeat it per request.
+            if (!rate_limited_ && slot - now >= std::chrono::seconds(1)) {
                 ++counters_.rate_limit_waits;
                 host_.info("client-side rate limit of " + std::to_string(settings_.rate_limit) + " requests per " +
                            std::to_string(settings_.rate_window.count()) + " s reached; waiting " +

@@ -60,10 +60,22 @@ int run_cleanup(Session& session, const CleanupOptions& options) {
         report[sinks[i]->name()]["audit"] = audits[i].to_json();
     }
 
-    // 2. Safety gate: every sink checks before any sink deletes.
+    // 2. Safety gate: every sink checks before any sink deletes, and every
+    // refusal is reported, so one run names everything to fix.
+    std::vector<std::string> refusals;
     for (auto& sink : sinks) {
         ReportTable gate;
-        sink->check_cleanup(run, gate.sink());
+        try {
+            sink->check_cleanup(run, gate.sink());
+        } catch (const core::PluginError& error) {
+            if (error.status() != LS_REFUSED) throw;
+            refusals.push_back(error.what());
+        }
+    }
+    if (!refusals.empty()) {
+        if (options.json) std::printf("%s\n", report.dump(2).c_str());
+        for (const std::string& refusal : refusals) session.console.log(LS_LOG_ERROR, "", refusal);
+        return exit_refused;
     }
 
     if (records_found == 0) {

@@ -12,10 +12,10 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& options, bool run_
                        "200,000 bands, 600,000 tap logs on the first")
         ->check(CLI::ExistingFile);
     command.add_option("--bands-per-event", options.bands_per_event, "override every event's band count")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(uint64_t(1), uint64_t(999'999'999)));
     command.add_option("--taps", options.taps,
                        "override the tap log count of every event that has tap logs (of the first event if none has)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(uint64_t(0), uint64_t(999'999'999)));
     if (!run_settings) return;
     command.add_option("--seed", options.seed,
                        "random seed; the same seed, --start and scenario give byte-identical data (default: random, "

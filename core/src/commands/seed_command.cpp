@@ -3,6 +3,7 @@
 #include "common.hpp"
 
 #include <loadseed/core/clock.hpp>
+#include <loadseed/core/interrupt.hpp>
 #include <loadseed/core/seed_pipeline.hpp>
 
 #include <nlohmann/json.hpp>
@@ -135,6 +136,10 @@ int run_seed(Session& session, const SeedOptions& options) {
         return exit_ok;
     }
 
+    // Ctrl-C now stops the pipeline between batches so every sink abandons
+    // its work; cleanup and verify keep the default, because both can be
+    // re-run after an interruption.
+    core::install_interrupt_handlers();
     auto started = std::chrono::steady_clock::now();
     core::GeneratorHandle generator(generator_plugin, plugin_options[options.generator], session.console);
     auto sinks = open_sinks(sink_names, session.plugins, plugin_options, session.console);
