@@ -198,8 +198,9 @@ public:
         std::snprintf(summary.detail, sizeof summary.detail, "deleted %s", out_.string().c_str());
     }
 
-    // Checks the manifest's counts against the scenario and each file against
-    // the manifest: its size always, its SHA-256 with --full.
+    // Counts the rows and KV pairs in the files against the scenario, and
+    // checks each file against the manifest: its size always, its SHA-256
+    // with --full.
     ls_status verify(const ls_run& run, bool full, const ls_report_sink& report) override {
         std::optional<nlohmann::json> manifest = read_manifest();
         if (!manifest) {
