@@ -750,7 +750,10 @@ public:
                                         AND ("modeServed" = 'LIVE') <> ("windowId" IS NOT DISTINCT FROM $2))",
                                      event_id, window_id)[0]
                           .template as<int64_t>());
-                if (event.total_taps > 0) matches = verify_modes(t, run, event_id, name, report) && matches;
+                if (event.total_taps > 0) {
+                    matches = verify_modes(t, run, event_id, name, report) && matches;
+                    matches = verify_tap_times(t, run, event_id, name, report) && matches;
+                }
             }
         });
         return matches ? LS_OK : LS_MISMATCH;
@@ -802,6 +805,45 @@ private:
             if (!rows.empty()) org = StoredOrganization{rows[0][0].c_str(), rows[0][1].c_str(), rows[0][2].c_str()};
             return org;
         });
+    }
+
+    // Checks the spread of an event's tap times: they must span no more than
+    // the scenario's tap window, and their mean must sit at the window's
+    // centre, within 0.25% of the window or 4 standard errors of a uniform
+    // spread, whichever is larger. The window's position is not stored, so
+    // the first and last tap stand for its edges (the default gaussian
+    // generator puts about 0.13% of taps exactly on each edge).
+    // NOTE: this assumes a generator centred on the window, as both bundled
+    // generators are by default; a gaussian run with another 'mean' fails it.
+    template <class Transaction>
+    bool verify_tap_times(Transaction& t, const ls_run& run, const std::string& event_id, const std::string& name,
+                          const ls_report_sink& report) {
+        pqxx::row times = t.exec_params1(
+            R"(SELECT extract(epoch FROM min("tappedAt")) * 1000, extract(epoch FROM max("tappedAt")) * 1000,
+                      extract(epoch FROM avg("tappedAt" - min_at)) * 1000, count(*)
+               FROM "TapLog", (SELECT min("tappedAt") AS min_at FROM "TapLog" WHERE "eventId" = $1) AS first
+               WHERE "eventId" = $1)",
+            event_id);
+        if (times[0].is_null()) return true;
+        const double first = times[0].as<double>(), last = times[1].as<double>();
+        const double mean_offset = times[2].as<double>(), count = times[3].as<double>();
+        const double window = static_cast<double>(run.tap_window_end - run.tap_window_start);
+
+        bool matches = true;
+        const int64_t span_minutes = std::llround((last - first) / 60000.0);
+        const int64_t window_minutes = std::llround(window / 60000.0);
+        const bool span_fits = last - first <= window + 1;
+        loadseed::report_line(report, "tap time span (min)", name, span_fits ? -1 : window_minutes, span_minutes,
+                              "at most " + std::to_string(window_minutes));
+        matches = matches && span_fits;
+
+        const double span = last - first > 0 ? last - first : 1;
+        const int64_t position = std::llround(mean_offset / span * 1000);
+        const double tolerance = std::max(0.0025, 4 * 0.2887 / std::sqrt(count));
+        const bool centred = std::abs(mean_offset / span - 0.5) <= tolerance;
+        loadseed::report_line(report, "tap time mean (per mille)", name, centred ? -1 : 500, position,
+                              "target 500 +/- " + std::to_string(std::llround(tolerance * 1000)));
+        return matches && centred;
     }
 
     // Checks each mode's share of an event's tap logs against the scenario's

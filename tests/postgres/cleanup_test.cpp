@@ -170,3 +170,27 @@ TEST_CASE("gate refuses a band of another shape") {
     CHECK(verified.status == 4);
     CHECK_THAT(verified.err, Catch::Contains("bands, any bandId LT Event 1 expected 50, found 51"));
 }
+
+TEST_CASE("verify checks the spread of tap times") {
+    TestDatabase db("lt_verify_tap_times");
+    const std::string scenario = temporary_file("times.json", scenario_json(1, 500, 5000));
+    REQUIRE(run(db, {"seed-multi-event"}, scenario).status == 0);
+    Result good = run(db, {"verify"}, scenario);
+    INFO(good.out << good.err);
+    CHECK(good.status == 0);
+    CHECK(std::regex_search(good.out, std::regex("tap time span \\(min\\) +LT Event 1 +- +36[0-9]")));
+
+    // Tap logs moved two hours past the window make it too wide.
+    db.execute(R"(UPDATE "TapLog" SET "tappedAt" = "tappedAt" + interval '2 hours'
+                  WHERE "id" IN (SELECT "id" FROM "TapLog" ORDER BY "tappedAt" DESC LIMIT 10))");
+    Result wide = run(db, {"verify"}, scenario);
+    CHECK(wide.status == 4);
+    CHECK_THAT(wide.err, Catch::Contains("tap time span (min) LT Event 1 expected 360"));
+
+    // All taps pushed into the first half move the mean off the centre.
+    db.execute(R"(UPDATE "TapLog" SET "tappedAt" = (SELECT min("tappedAt") FROM "TapLog")
+                  WHERE "tappedAt" < (SELECT min("tappedAt") + interval '4 hours' FROM "TapLog"))");
+    Result skewed = run(db, {"verify"}, scenario);
+    CHECK(skewed.status == 4);
+    CHECK_THAT(skewed.err, Catch::Contains("tap time mean (per mille) LT Event 1 expected 500"));
+}
