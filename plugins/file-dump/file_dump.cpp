@@ -176,12 +176,12 @@ public:
                                      .value("organization", nlohmann::json::object())
                                      .value("slug", "");
         if (slug != run.organization.slug)
-            throw Error("refusing to delete " + out_.string() + ": it holds the data set of organization '" + slug +
+            throw Error("refusing to delete " + out_.string() + ": it contains the data set of organization '" + slug +
                             "', not the scenario's '" + run.organization.slug +
                             "'; pass that data set's --scenario, or another --out",
                         LS_REFUSED);
         if (std::string stranger = unlisted_file(*manifest); !stranger.empty())
-            throw Error("refusing to delete " + out_.string() + ": it holds " + stranger +
+            throw Error("refusing to delete " + out_.string() + ": it contains " + stranger +
                             ", which loadseed did not write; move it out, then re-run",
                         LS_REFUSED);
     }
@@ -261,7 +261,7 @@ private:
         if (fs::is_empty(out_, error)) return;
         if (std::optional<nlohmann::json> manifest = read_manifest()) {
             if (std::string stranger = unlisted_file(*manifest); !stranger.empty())
-                throw Error(out_.string() + " holds " + stranger +
+                throw Error(out_.string() + " contains " + stranger +
                                 ", which loadseed did not write, and a run replaces the folder whole; move it out "
                                 "or choose another --out",
                             LS_INVALID_ARGUMENT);

@@ -665,7 +665,7 @@ public:
                  t.exec_params(R"(SELECT "name" FROM "Event" WHERE "orgId" = $1 ORDER BY "name")", org->id)) {
                 std::string name = row[0].c_str();
                 if (!is_load_test_event(name))
-                    throw Error("refusing to clean up: organization \"" + org->name + "\" holds event \"" + name +
+                    throw Error("refusing to clean up: organization \"" + org->name + "\" contains event \"" + name +
                                     "\", which is not a load-test event (its name neither starts with 'LT ' nor is "
                                     "'Load Test Event'); nothing was deleted",
                                 LS_REFUSED);
@@ -778,7 +778,7 @@ private:
                    WHERE e."orgId" = $1 AND e."name" = $2 AND b."bandId" !~ $3 LIMIT 1)",
                 org.id, std::string(event.name), pattern);
             if (!foreign.empty())
-                throw Error("refusing to clean up: event \"" + std::string(event.name) + "\" holds band \"" +
+                throw Error("refusing to clean up: event \"" + std::string(event.name) + "\" contains band \"" +
                                 foreign[0][0].c_str() + "\", which does not have the shape a seed run writes (" +
                                 event.band_prefix + " and " + std::to_string(event.band_number_width) +
                                 " digits); nothing was deleted. Move or delete that band by hand, then re-run",

@@ -127,8 +127,8 @@ TEST_CASE("one sink's gate stops every sink's delete", "[end-to-end]") {
     RunResult refused = setup.loadseed("cleanup", "scenario.json");
     CHECK(refused.status == 3);
     // Every refusing sink is named, not only the first.
-    CHECK_THAT(refused.err, Catch::Contains("holds event \"Board Meeting\""));
-    CHECK_THAT(refused.err, Catch::Contains("it holds NOTES.txt, which loadseed did not write"));
+    CHECK_THAT(refused.err, Catch::Contains("contains event \"Board Meeting\""));
+    CHECK_THAT(refused.err, Catch::Contains("it contains NOTES.txt, which loadseed did not write"));
     // The gate runs in every sink before any sink deletes, so the KV keys
     // and the dump folder are still there too.
     CHECK(setup.emulator.stats()["keys"] == 80000);

@@ -114,13 +114,13 @@ TEST_CASE("cleanup refuses files it did not write", "[cleanup]") {
 
     auto result = run_loadseed(args({"cleanup"}, out));
     CHECK(result.status == 3);
-    CHECK_THAT(result.err, Catch::Contains("it holds NOTES.txt, which loadseed did not write"));
+    CHECK_THAT(result.err, Catch::Contains("it contains NOTES.txt, which loadseed did not write"));
     CHECK(fs::exists(fs::path(out) / "NOTES.txt"));
 
     // A re-seed, which replaces the folder whole, refuses too.
     auto reseed = run_loadseed(args({"seed-multi-event"}, out));
     CHECK(reseed.status == 2);
-    CHECK_THAT(reseed.err, Catch::Contains("holds NOTES.txt, which loadseed did not write"));
+    CHECK_THAT(reseed.err, Catch::Contains("contains NOTES.txt, which loadseed did not write"));
     CHECK(fs::exists(fs::path(out) / "NOTES.txt"));
 }
 

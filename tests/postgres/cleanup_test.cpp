@@ -92,7 +92,7 @@ TEST_CASE("gate refuses an org with a foreign event") {
 
     Result result = run(db, {"cleanup"}, scenario);
     CHECK(result.status == 3);
-    CHECK_THAT(result.err, Catch::Contains("holds event \"Spring Gala\", which is not a load-test event"));
+    CHECK_THAT(result.err, Catch::Contains("contains event \"Spring Gala\", which is not a load-test event"));
     CHECK(db.count("Band") == 500);
     CHECK(db.count("TapLog") == 100);
     CHECK(db.count("Event") == 2);
@@ -162,7 +162,7 @@ TEST_CASE("gate refuses a band of another shape") {
                   SELECT 'real-band', 'REAL-0001', "id", now() FROM "Event")");
     Result result = run(db, {"cleanup"}, scenario);
     CHECK(result.status == 3);
-    CHECK_THAT(result.err, Catch::Contains("holds band \"REAL-0001\", which does not have the shape"));
+    CHECK_THAT(result.err, Catch::Contains("contains band \"REAL-0001\", which does not have the shape"));
     CHECK(db.count("Band") == 51);
 
     // verify counts the stray band too.
