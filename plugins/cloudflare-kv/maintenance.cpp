@@ -327,6 +327,16 @@ uint64_t CloudflareKvSink::check_values(const ls_event& event, const EventKeys& 
     auto tally = std::make_shared<Tally>();
     const std::string event_id = event.id, window_id = event.window_id, url = event.live_url;
 
+    // No key of the event was found to learn its id from: every value is
+    // missing, and reading keys named "evt::..." would only repeat that.
+    if (event_id.empty()) {
+        const uint64_t expected = full ? keys.band_count() : std::min(keys.band_count(), settings_.verify_sample);
+        loadseed::report_line(report, line_subject(full ? "KV values, all" : "KV values, sample", form),
+                              keys.event_name(), static_cast<int64_t>(expected), 0,
+                              "no key of the event found, so its event id is unknown");
+        return expected;
+    }
+
     auto check = [tally, event_id, window_id, url](const std::string& key, const Response& response) {
         ++tally->checked;
         std::string problem;
