@@ -53,6 +53,18 @@ std::string read_error(const char* (*last_error)(void*), void* instance) {
     return message && *message ? message : "the plugin gave no reason";
 }
 
+// Opens an instance through a sink's or generator's table. On failure it
+// reads the plugin's message, closes whatever open set, and throws.
+template <class Table>
+void* open_or_throw(const Table* table, HostContext& context) {
+    void* instance = nullptr;
+    ls_status status = table->open(&context.api, &instance);
+    if (status == LS_OK) return instance;
+    std::string message = read_error(table->last_error, instance);
+    if (instance) table->close(instance);
+    throw PluginError(context.plugin_name, "open", status, message);
+}
+
 }  // namespace
 
 PluginError::PluginError(const std::string& plugin, const std::string& step, ls_status status,
@@ -63,13 +75,7 @@ PluginError::PluginError(const std::string& plugin, const std::string& step, ls_
 
 SinkHandle::SinkHandle(const Plugin& plugin, OptionValues options, Console& console)
     : plugin_(plugin), table_(plugin.descriptor->sink), context_(make_context(plugin, std::move(options), console)) {
-    ls_status status = table_->open(&context_->api, &instance_);
-    if (status != LS_OK) {
-        std::string message = read_error(table_->last_error, instance_);
-        if (instance_) table_->close(instance_);
-        instance_ = nullptr;
-        throw PluginError(name(), "open", status, message);
-    }
+    instance_ = open_or_throw(table_, *context_);
 }
 
 SinkHandle::~SinkHandle() {
@@ -148,13 +154,7 @@ GeneratorHandle::GeneratorHandle(const Plugin& plugin, OptionValues options, Con
     : plugin_(plugin),
       table_(plugin.descriptor->generator),
       context_(make_context(plugin, std::move(options), console)) {
-    ls_status status = table_->open(&context_->api, &instance_);
-    if (status != LS_OK) {
-        std::string message = read_error(table_->last_error, instance_);
-        if (instance_) table_->close(instance_);
-        instance_ = nullptr;
-        throw PluginError(name(), "open", status, message);
-    }
+    instance_ = open_or_throw(table_, *context_);
 }
 
 GeneratorHandle::~GeneratorHandle() {

@@ -364,8 +364,8 @@ int KvClient::poll_timeout_ms() const {
         auto now = Clock::now();
         auto earliest = queue_.front().not_before;
         for (const Pending& pending : queue_) earliest = std::min(earliest, pending.not_before);
-        // A request held back by the rate limit is not ready before its slot;
-        // without this the loop would poll with a zero timeout and spin.
+        // A request held back by the rate limit is not ready before its slot.
+        // Without this the loop would poll with a zero timeout and spin.
         if (rate_limited_) earliest = std::max(earliest, rate_limited_until_);
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now).count();
         timeout = std::min<long>(timeout, std::max<long>(wait, 0));

@@ -29,7 +29,7 @@ public:
         if (buffer_.size() >= flush_threshold) flush();
     }
     void append(char c) { buffer_.push_back(c); }
-    // Appends a CSV field, quoted only when it holds a comma, quote or line break.
+    // Appends a CSV field, quoted only when it contains a comma, quote or line break.
     void append_csv(std::string_view field);
     void append_json_string(std::string_view text) { loadseed::append_json_string(buffer_, text); }
     // Ends a row: a line break, counted.

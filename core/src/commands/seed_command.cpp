@@ -136,8 +136,8 @@ int run_seed(Session& session, const SeedOptions& options) {
         return exit_ok;
     }
 
-    // Ctrl-C now stops the pipeline between batches so every sink abandons
-    // its work; cleanup and verify keep the default, because both can be
+    // Ctrl-C now stops the pipeline between batches, so every sink abandons
+    // its work. cleanup and verify keep the default because both can be
     // re-run after an interruption.
     core::install_interrupt_handlers();
     auto started = std::chrono::steady_clock::now();

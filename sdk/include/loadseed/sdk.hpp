@@ -1,8 +1,8 @@
 // C++ layer over the loadseed plugin ABI (plugin.h).
 //
 // A sink author derives from loadseed::Sink, overrides the steps it needs, and
-// writes one LOADSEED_SINK_PLUGIN(...) line; a generator author does the same with
-// loadseed::Generator and LOADSEED_GENERATOR_PLUGIN(...). The macros build the C
+// writes one LOADSEED_SINK_PLUGIN(...) line. A generator author does the same
+// with loadseed::Generator and LOADSEED_GENERATOR_PLUGIN(...). The macros build the C
 // descriptor and function table. Every call into the plugin goes through a
 // trampoline that catches exceptions, so no C++ exception crosses the ABI: a thrown
 // loadseed::Error keeps its status, any other exception becomes LS_ERROR, and its
@@ -243,22 +243,29 @@ struct Instance {
     std::string error;
 };
 
+// Runs `attempt` and turns any exception into a status, keeping the message
+// in `error`: a loadseed::Error keeps its own status, others become LS_ERROR.
+template <class F>
+ls_status contain(std::string& error, F&& attempt) noexcept {
+    try {
+        return attempt();
+    } catch (const Error& e) {
+        error = e.what();
+        return e.status() == LS_OK ? LS_ERROR : e.status();
+    } catch (const std::exception& e) {
+        error = e.what();
+        return LS_ERROR;
+    } catch (...) {
+        error = "unknown exception";
+        return LS_ERROR;
+    }
+}
+
 template <class T, class F>
 ls_status guard(void* raw, F&& body) noexcept {
     auto* instance = static_cast<Instance<T>*>(raw);
-    try {
-        instance->error.clear();
-        return body(*instance->object);
-    } catch (const Error& e) {
-        instance->error = e.what();
-        return e.status() == LS_OK ? LS_ERROR : e.status();
-    } catch (const std::exception& e) {
-        instance->error = e.what();
-        return LS_ERROR;
-    } catch (...) {
-        instance->error = "unknown exception";
-        return LS_ERROR;
-    }
+    instance->error.clear();
+    return contain(instance->error, [&] { return body(*instance->object); });
 }
 
 template <class T>
@@ -271,19 +278,10 @@ ls_status open_instance(const ls_host_api* api, void** out) noexcept {
         return LS_ERROR;
     }
     *out = instance;
-    try {
+    return contain(instance->error, [&] {
         instance->object = std::make_unique<T>(instance->host);
         return LS_OK;
-    } catch (const Error& e) {
-        instance->error = e.what();
-        return e.status() == LS_OK ? LS_ERROR : e.status();
-    } catch (const std::exception& e) {
-        instance->error = e.what();
-        return LS_ERROR;
-    } catch (...) {
-        instance->error = "unknown exception";
-        return LS_ERROR;
-    }
+    });
 }
 
 template <class T>

@@ -14,7 +14,7 @@
 namespace loadseed::core {
 
 // Rows per batch. Each batch is built once and handed to every sink, so
-// memory stays flat however many bands a scenario has; 10,000 is also the
+// memory stays flat however many bands a scenario has. 10,000 is also the
 // KV API's limit of pairs per bulk request, so a KV batch (5,000 bands, two
 // keys each) maps onto one request.
 inline constexpr uint64_t batch_rows = 10000;
@@ -25,7 +25,7 @@ struct SinkResult {
     double seconds;
 };
 
-// A failure during a run, after every sink was told to abandon its work.
+// A failure during a run, raised after every sink abandoned its work.
 class SeedError : public std::runtime_error {
 public:
     SeedError(const std::string& message, ls_status status) : std::runtime_error(message), status_(status) {}
